@@ -1,0 +1,1 @@
+"""Partnership agreements: kinds, parties and their roles, signature, commitments."""

@@ -1,0 +1,299 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, written as data next to the views it describes.
+
+Request bodies are built from the same :class:`~app.api.inputs.Field` tables the views parse with; responses
+describe what :mod:`app.api.serializers` and :mod:`app.api.problems` produce. A test runs Schemathesis against the
+app with this document and fails on any 5xx or any response that breaks it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.http import DEFAULT_LIMIT, MAX_LIMIT
+from app.api.inputs import MAX_ID
+from app.api.openapi_schemas import JSON, PROBLEM, SCHEMAS, enum_values, ref
+from app.centers.geography import DEPARTMENTS
+from app.core.enums import (
+    AgreementKind,
+    AgreementStatus,
+    AssessmentStatus,
+    AssessmentType,
+    BudgetCategory,
+    DocumentKind,
+    DocumentStatus,
+    MilestoneStatus,
+    OrganizationKind,
+    PhaseKind,
+    Population,
+    ProjectState,
+    SpendKind,
+)
+
+PROBLEM_RESPONSE = {"description": "A problem (RFC 9457).", "content": {PROBLEM: {"schema": ref("Problem")}}}
+ETAG_HEADER = {"ETag": {"description": "The record's version.", "schema": {"type": "string"}}}
+
+
+def _id_parameter(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    parameter = {"name": name, "in": "query", "required": False, "schema": schema}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
+PAGE_PARAMETERS = [
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+    _query("cursor", {"type": "string"}, "Opaque: copy it from the previous page's next link."),
+]
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the version being changed; without it the answer is 428.",
+    "schema": {"type": "string"},
+}
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": ref(schema)}}}
+
+
+def _ok(schema: str, status: str = "200", description: str = "OK", etag: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": ref(schema)}}}
+    if etag:
+        response["headers"] = ETAG_HEADER
+    return {status: response}
+
+
+def _operation(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {**responses, "default": PROBLEM_RESPONSE}, **extra}
+
+
+def _list(summary: str, schema: str, filters: list[dict[str, Any]], path: list[dict[str, Any]] | None = None) -> Any:
+    return _operation(summary, _ok(f"{schema}Page"), parameters=[*(path or []), *filters, *PAGE_PARAMETERS])
+
+
+def _create(summary: str, schema: str, path: list[dict[str, Any]] | None = None) -> Any:
+    return _operation(
+        summary,
+        _ok(schema, "201", "Created", etag=True),
+        parameters=path or [],
+        requestBody=_body(f"{schema}Create"),
+    )
+
+
+def _read(summary: str, schema: str, parameter: str) -> Any:
+    return _operation(
+        summary,
+        {**_ok(schema, etag=True), "304": {"description": "Not modified (If-None-Match)", "headers": ETAG_HEADER}},
+        parameters=[_id_parameter(parameter), IF_NONE_MATCH],
+    )
+
+
+def _patch(summary: str, schema: str, parameter: str) -> Any:
+    return _operation(
+        summary,
+        _ok(schema, etag=True),
+        parameters=[_id_parameter(parameter), IF_MATCH],
+        requestBody=_body(f"{schema}Patch"),
+    )
+
+
+def _paths() -> dict[str, Any]:
+    project = [_id_parameter("project_id")]
+    return {
+        "/api/v1/tokens": {
+            "post": _operation(
+                "Exchange an e-mail and password for a personal access token",
+                _ok("NewToken", "201", "Created"),
+                requestBody=_body("TokenRequest"),
+                security=[],
+            )
+        },
+        "/api/v1/openapi.json": {
+            "get": _operation(
+                "This document",
+                {"200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {"type": "object"}}}}},
+                security=[],
+            )
+        },
+        "/api/v1/centers": {
+            "get": _list(
+                "Centers this user may see",
+                "Center",
+                [
+                    _query("population", {"type": "string", "enum": enum_values(Population)}),
+                    _query("department", {"type": "string", "enum": list(DEPARTMENTS)}),
+                    _query("include_archived", {"type": "string", "enum": ["true", "false"]}),
+                ],
+            ),
+            "post": _create("Add a center (administrators and project managers)", "Center"),
+        },
+        "/api/v1/centers/{center_id}": {
+            "get": _read("A center", "Center", "center_id"),
+            "patch": _patch("Change a center (send only the fields that change)", "Center", "center_id"),
+        },
+        "/api/v1/projects": {
+            "get": _list(
+                "Projects this user may see (a donor: those it funds)",
+                "Project",
+                [
+                    _query("center_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+                    _query("phase", {"type": "string", "enum": enum_values(PhaseKind)}),
+                    _query("status", {"type": "string", "enum": enum_values(ProjectState)}),
+                ],
+            ),
+            "post": _create("Start a project with its five phases", "Project"),
+        },
+        "/api/v1/projects/{project_id}": {
+            "get": _read("A project", "Project", "project_id"),
+            "patch": _patch("Change a project (send only the fields that change)", "Project", "project_id"),
+        },
+        "/api/v1/projects/{project_id}/phases": {
+            "get": _list("The project's five phases, in order", "Phase", [], project),
+        },
+        "/api/v1/projects/{project_id}/milestones": {
+            "get": _list(
+                "The project's milestones",
+                "Milestone",
+                [_query("status", {"type": "string", "enum": enum_values(MilestoneStatus)})],
+                project,
+            ),
+            "post": _create("Log a milestone", "Milestone", project),
+        },
+        "/api/v1/projects/{project_id}/photos": {
+            "post": _operation(
+                "Upload one photo of the project (the web form's checks: type, size, pixels, duplicates)",
+                {"201": {"description": "Created", "content": {JSON: {"schema": ref("Photo")}}}},
+                parameters=project,
+                requestBody={"required": True, "content": {"multipart/form-data": {"schema": ref("PhotoUpload")}}},
+            ),
+        },
+        "/api/v1/projects/{project_id}/iati.xml": {
+            "get": _operation(
+                "The project as an IATI 2.03 activity (a donor: only the budget lines it funds)",
+                {"200": {"description": "IATI XML", "content": {"application/xml": {"schema": {"type": "string"}}}}},
+                parameters=project,
+            ),
+        },
+        "/api/v1/projects/{project_id}/budget-lines": {
+            "get": _list(
+                "The project's budget lines (a donor: only those it funds)",
+                "BudgetLine",
+                [
+                    _query("phase", {"type": "string", "enum": enum_values(PhaseKind)}),
+                    _query("category", {"type": "string", "enum": enum_values(BudgetCategory)}),
+                ],
+                project,
+            ),
+        },
+        "/api/v1/projects/{project_id}/documents": {
+            "get": _list(
+                "The project's documents (a donor: approved and signed ones)",
+                "Document",
+                [
+                    _query("kind", {"type": "string", "enum": enum_values(DocumentKind)}),
+                    _query("status", {"type": "string", "enum": enum_values(DocumentStatus)}),
+                ],
+                project,
+            ),
+        },
+        "/api/v1/projects/{project_id}/assessments": {
+            "get": _list(
+                "The project's site assessments (a donor: approved ones)",
+                "Assessment",
+                [
+                    _query("assessment_type", {"type": "string", "enum": enum_values(AssessmentType)}),
+                    _query("status", {"type": "string", "enum": enum_values(AssessmentStatus)}),
+                ],
+                project,
+            ),
+        },
+        "/api/v1/projects/{project_id}/expenditures": {
+            "get": _list(
+                "The project's commitments and expenditures (a donor: those on lines it funds)",
+                "Expenditure",
+                [_query("kind", {"type": "string", "enum": enum_values(SpendKind)})],
+                project,
+            ),
+        },
+        "/api/v1/organizations": {
+            "get": _list(
+                "Organizations: funders, parties, administrators of centers",
+                "Organization",
+                [_query("kind", {"type": "string", "enum": enum_values(OrganizationKind)})],
+            ),
+        },
+        "/api/v1/agreements": {
+            "get": _list(
+                "Partnership agreements (a donor: the signed agreements of projects it funds)",
+                "Agreement",
+                [
+                    _query("center_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+                    _query("status", {"type": "string", "enum": enum_values(AgreementStatus)}),
+                    _query("kind", {"type": "string", "enum": enum_values(AgreementKind)}),
+                    _query("organization_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+                ],
+            ),
+        },
+        "/api/v1/agreements/{agreement_id}": {
+            "get": _read("An agreement with its parties and commitments", "Agreement", "agreement_id"),
+        },
+        "/api/v1/reports": {
+            "get": _list("Donor reports (a donor: those made for it)", "Report", []),
+            "post": _operation(
+                "Ask for a donor progress report; it is built in the background",
+                {"202": {"description": "Accepted: follow links.self", "content": {JSON: {"schema": ref("Report")}}}},
+                requestBody=_body("ReportCreate"),
+            ),
+        },
+        "/api/v1/reports/{report_id}": {
+            "get": _operation(
+                "Where a report stands (status, progress, error) and, once ready, its file",
+                _ok("Report"),
+                parameters=[_id_parameter("report_id")],
+            ),
+        },
+        "/api/v1/reports/{report_id}/file": {
+            "get": _operation(
+                "The report's PDF (404 until it is ready)",
+                {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {"type": "string"}}}}},
+                parameters=[_id_parameter("report_id")],
+            ),
+        },
+        "/api/v1/milestones/{milestone_id}": {
+            "get": _read("A milestone", "Milestone", "milestone_id"),
+            "patch": _patch("Change or close a milestone", "Milestone", "milestone_id"),
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Rehabilita API",
+            "version": "1",
+            "description": (
+                "The rehabilitation of migrant reception centers in Honduras: centers, projects, phases and "
+                "milestones, with the same permissions as the web pages. Authenticate with a personal access token "
+                "(Authorization: Bearer <token>), made on the account page or with POST /api/v1/tokens. Errors are "
+                "application/problem+json. Single records carry an ETag; a PATCH needs If-Match."
+            ),
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }

@@ -1,0 +1,109 @@
+"""``POST /api/v1/projects/{id}/photos``: one photo per request, through the same checks as the web upload form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers.response import Response
+
+from app.api.blueprint import bp
+from app.api.inputs import Field, parse_fields
+from app.api.problems import ApiProblem, invalid
+from app.api.projects import visible_project
+from app.api.serializers import iso
+from app.core.enums import PhaseKind, PhotoStage
+from app.core.errors import DomainError
+from app.core.permissions import can_upload_photo, require
+from app.core.storage import storage
+from app.extensions import db
+from app.photos import services
+from app.photos.models import Photo
+
+FILE_FIELD = "photo"
+FLAGS = ("true", "false")
+PHOTO_FIELDS = {
+    "caption": Field("string", max_length=2000),
+    "tags": Field("string", max_length=300, description="Separated by commas."),
+    "location": Field("string", max_length=200, description="Where on the site, for example 'Dormitorio 2'."),
+    "phase": Field("enum", enum_type=PhaseKind),
+    "stage": Field("enum", enum_type=PhotoStage),
+    "identifiable_people": Field("enum", choices=FLAGS),
+    "consent_recorded": Field("enum", choices=FLAGS),
+}
+
+
+def photo_json(photo: Photo) -> dict[str, Any]:
+    return {
+        "id": photo.id,
+        "center_id": photo.center_id,
+        "project_id": photo.project_id,
+        "original_filename": photo.original_filename,
+        "mime": photo.mime,
+        "size_bytes": photo.size_bytes,
+        "width": photo.width,
+        "height": photo.height,
+        "sha256": photo.sha256,
+        "taken_at": iso(photo.taken_at),
+        "caption": photo.caption,
+        "tags": photo.tags,
+        "location": photo.location,
+        "phase": photo.phase.value if photo.phase else None,
+        "stage": photo.stage.value if photo.stage else None,
+        "identifiable_people": photo.identifiable_people,
+        "consent_recorded": photo.consent_recorded,
+        "created_at": iso(photo.created_at),
+        "links": {"page": url_for("photos.show", photo_id=photo.id)},
+    }
+
+
+def _description(values: dict[str, Any]) -> services.PhotoDescription:
+    return services.PhotoDescription(
+        caption=values.get("caption", ""),
+        tags=values.get("tags", ""),
+        location=values.get("location", ""),
+        phase=values.get("phase"),
+        stage=values.get("stage"),
+        identifiable_people=values.get("identifiable_people") == "true",
+        consent_recorded=values.get("consent_recorded") == "true",
+    )
+
+
+@bp.post("/projects/<int:project_id>/photos")
+def photo_create(project_id: int) -> Response:
+    project = visible_project(project_id)
+    require(can_upload_photo(current_user, project.center))
+    if request.mimetype != "multipart/form-data":
+        raise ApiProblem(415, _("Send the photo as multipart/form-data, in a part named “photo”."))
+    values = parse_fields(request.form.to_dict(), PHOTO_FIELDS)
+    unknown = {name: [_("This field is not known.")] for name in request.files if name != FILE_FIELD}
+    files = request.files.getlist(FILE_FIELD)
+    if unknown:
+        raise invalid(unknown)
+    if len(files) != 1:
+        raise invalid({FILE_FIELD: [_("Send exactly one photo per request.")]})
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    try:
+        photo = services.photo_upload(
+            db.session(),
+            storage(),
+            files[0].read(limit + 1),
+            files[0].filename or "",
+            center_id=project.center_id,
+            project_id=project.id,
+            description=_description(values),
+            max_bytes=limit,
+            max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+        )
+    except DomainError as error:
+        # The photo services name the web form's field; here the part is called "photo".
+        field = FILE_FIELD if error.field in (None, "photos") else error.field
+        raise invalid({field: [str(error.message)]}, str(error.message)) from None
+    db.session.commit()
+    body = photo_json(photo)
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = body["links"]["page"]
+    return response

@@ -1,0 +1,1 @@
+"""Site assessments: checklists, capacity against standards, findings, review workflow."""

@@ -1,0 +1,1 @@
+"""Budgets: lines, commitments and expenditures, exchange rates, budget against actual."""

@@ -1,0 +1,1 @@
+"""What every feature uses: errors, permissions, audit, i18n, time and database helpers."""

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.enums import JobStatus
+from app.core.models import Tracked, enum_column
+from app.core.timeutil import UTCDateTime, utcnow
+from app.extensions import db
+
+# A running job's process touches its row every STALLED_AFTER / 6 (see runner.Heartbeat); a row left untouched for
+# longer belongs to a process that is gone (killed, restarted, crashed). ``JOBS_STALLED_SECONDS`` overrides it.
+STALLED_AFTER = timedelta(seconds=90)
+
+
+class Job(Tracked, db.Model):  # type: ignore[name-defined,misc]
+    """One piece of work done in the background: what it is (``kind``), where it stands, and why it failed.
+
+    Not audited: a job is bookkeeping; the record it produces (a report) is what the audit log follows.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), nullable=False, default=JobStatus.QUEUED)
+    progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    def stalled(self, after: timedelta = STALLED_AFTER) -> bool:
+        """Marked running, but its process has not touched it for ``after``: that process is gone."""
+        last_sign = self.updated_at or self.started_at
+        return self.status is JobStatus.RUNNING and last_sign is not None and utcnow() - last_sign > after
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is JobStatus.FAILED

@@ -1,0 +1,1 @@
+"""The portfolio dashboard, search and notifications."""

@@ -1,0 +1,1 @@
+"""Organizations: IOM, the State's institutions, UN agencies, donors, contractors."""

@@ -1,0 +1,1 @@
+"""Photos from the field: checked by content, stored untouched and private, shown through clean derivatives."""

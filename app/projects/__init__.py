@@ -1,0 +1,1 @@
+"""Rehabilitation projects, their phases and gates, milestones and works progress."""

@@ -1,0 +1,1 @@
+"""Administrators manage user accounts: create, re-role, disable, reset passwords."""
