@@ -18,6 +18,17 @@ bp.before_app_request(authenticate_api_request)
 
 def api_blueprint() -> Blueprint:
     """The blueprint with every route on it (each resource module adds its routes when imported)."""
-    from app.api import budgets, centers, exports, partners, photos, projects, records, reports, views  # noqa: F401
+    from app.api import (  # noqa: F401
+        budgets,
+        centers,
+        exports,
+        partners,
+        phases,
+        photos,
+        projects,
+        records,
+        reports,
+        views,
+    )
 
     return bp

@@ -24,6 +24,7 @@ from app.core.enums import (
     MilestoneStatus,
     OrganizationKind,
     PhaseKind,
+    PhotoStage,
     Population,
     ProjectState,
     SpendKind,
@@ -171,11 +172,30 @@ def _paths() -> dict[str, Any]:
             "post": _create("Log a milestone", "Milestone", project),
         },
         "/api/v1/projects/{project_id}/photos": {
+            "get": _list(
+                "The project's photos (a donor: only those of projects it funds that may leave the app)",
+                "Photo",
+                [
+                    _query("phase", {"type": "string", "enum": enum_values(PhaseKind)}),
+                    _query("stage", {"type": "string", "enum": enum_values(PhotoStage)}),
+                ],
+                project,
+            ),
             "post": _operation(
                 "Upload one photo of the project (the web form's checks: type, size, pixels, duplicates)",
                 {"201": {"description": "Created", "content": {JSON: {"schema": ref("Photo")}}}},
                 parameters=project,
                 requestBody={"required": True, "content": {"multipart/form-data": {"schema": ref("PhotoUpload")}}},
+            ),
+        },
+        "/api/v1/photos/{photo_id}": {
+            "get": _operation("A photo's description", _ok("Photo"), parameters=[_id_parameter("photo_id")]),
+        },
+        "/api/v1/photos/{photo_id}/image.jpg": {
+            "get": _operation(
+                "The photo as shown in the app: JPEG, camera metadata removed, redactions applied",
+                {"200": {"description": "JPEG", "content": {"image/jpeg": {"schema": {"type": "string"}}}}},
+                parameters=[_id_parameter("photo_id")],
             ),
         },
         "/api/v1/projects/{project_id}/iati.xml": {
@@ -194,6 +214,16 @@ def _paths() -> dict[str, Any]:
                     _query("category", {"type": "string", "enum": enum_values(BudgetCategory)}),
                 ],
                 project,
+            ),
+            "post": _create("Add a line to the project's budget", "BudgetLine", project),
+        },
+        "/api/v1/budget-lines/{line_id}": {
+            "get": _read("A budget line", "BudgetLine", "line_id"),
+            "patch": _patch("Change a budget line (its currency only while it has none)", "BudgetLine", "line_id"),
+            "delete": _operation(
+                "Remove a budget line that has no commitments or expenditures",
+                {"204": {"description": "Removed"}},
+                parameters=[_id_parameter("line_id"), IF_MATCH],
             ),
         },
         "/api/v1/projects/{project_id}/documents": {
@@ -224,6 +254,23 @@ def _paths() -> dict[str, Any]:
                 "Expenditure",
                 [_query("kind", {"type": "string", "enum": enum_values(SpendKind)})],
                 project,
+            ),
+            "post": _operation(
+                "Record a commitment or an expenditure against one of the project's lines",
+                _ok("Expenditure", "201", "Created"),
+                parameters=project,
+                requestBody=_body("ExpenditureCreate"),
+            ),
+        },
+        "/api/v1/expenditures/{entry_id}": {
+            "get": _operation("An entry", _ok("Expenditure"), parameters=[_id_parameter("entry_id")]),
+        },
+        "/api/v1/expenditures/{entry_id}/reversal": {
+            "post": _operation(
+                "Reverse an entry (entries are never edited): the same amounts negated, with the reason",
+                _ok("Expenditure", "201", "Created"),
+                parameters=[_id_parameter("entry_id")],
+                requestBody=_body("Reversal"),
             ),
         },
         "/api/v1/organizations": {
@@ -268,6 +315,14 @@ def _paths() -> dict[str, Any]:
                 "The report's PDF (404 until it is ready)",
                 {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {"type": "string"}}}}},
                 parameters=[_id_parameter("report_id")],
+            ),
+        },
+        "/api/v1/phases/{phase_id}": {
+            "get": _read("A phase", "Phase", "phase_id"),
+            "patch": _patch(
+                "Steer a phase: status, dates, gate evidence (closing it needs its gate, or an administrator's reason)",
+                "Phase",
+                "phase_id",
             ),
         },
         "/api/v1/milestones/{milestone_id}": {

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.budgets import ENTRY_FIELDS, LINE_FIELDS, REVERSAL_FIELDS
 from app.api.centers import CENTER_FIELDS
 from app.api.inputs import DATE_PATTERN, object_schema
+from app.api.phases import PHASE_FIELDS
 from app.api.photos import FILE_FIELD, PHOTO_FIELDS
 from app.api.projects import MILESTONE_FIELDS, PROJECT_FIELDS
 from app.api.reports import REPORT_FIELDS
@@ -140,7 +142,9 @@ SCHEMAS: dict[str, Any] = {
             "actual_start": DATE_OR_NULL,
             "actual_end": DATE_OR_NULL,
             "gate_overridden": {"type": "boolean"},
+            "gate_evidence": nullable("string", description="Null for donors."),
             **STAMPS,
+            "links": links("self", "project"),
         }
     ),
     "Milestone": record(
@@ -179,7 +183,7 @@ SCHEMAS: dict[str, Any] = {
             "identifiable_people": {"type": "boolean"},
             "consent_recorded": {"type": "boolean"},
             "created_at": TIME,
-            "links": links("page"),
+            "links": links("self", "image", "page"),
         }
     ),
     "PhotoUpload": {
@@ -255,6 +259,7 @@ SCHEMAS: dict[str, Any] = {
             "total": ref("Money"),
             "funder_id": ID,
             **STAMPS,
+            "links": links("self", "project"),
         }
     ),
     "Report": record(
@@ -360,6 +365,7 @@ SCHEMAS: dict[str, Any] = {
             "reverses_id": nullable("integer", description="The entry this one reverses, if it is a reversal."),
             "note": {"type": "string"},
             "created_at": TIME,
+            "links": links("self", "line"),
         }
     ),
     "NewToken": record(
@@ -379,6 +385,11 @@ SCHEMAS: dict[str, Any] = {
     "ProjectPatch": object_schema(PROJECT_FIELDS, partial=True),
     "MilestoneCreate": object_schema(MILESTONE_FIELDS),
     "MilestonePatch": object_schema(MILESTONE_FIELDS, partial=True),
+    "PhasePatch": object_schema(PHASE_FIELDS, partial=True),
+    "BudgetLineCreate": object_schema(LINE_FIELDS),
+    "BudgetLinePatch": object_schema(LINE_FIELDS, partial=True),
+    "ExpenditureCreate": object_schema(ENTRY_FIELDS),
+    "Reversal": object_schema(REVERSAL_FIELDS),
 }
 for _name in (
     "Center",
@@ -391,6 +402,8 @@ for _name in (
     "Report",
     "Document",
     "Assessment",
+    "Expenditure",
+    "Photo",
 ):
     SCHEMAS[f"{_name}Page"] = record(
         {

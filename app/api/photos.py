@@ -1,22 +1,25 @@
-"""``POST /api/v1/projects/{id}/photos``: one photo per request, through the same checks as the web upload form."""
+"""A project's photos: list them as the gallery does (a donor: only shareable photos of projects it funds), fetch
+the display image (metadata stripped, redactions applied), and upload one photo per request through the same checks
+as the web upload form."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.inputs import Field, parse_fields
+from app.api.http import page, visible_or_404
+from app.api.inputs import Field, parse_fields, query_choice
 from app.api.problems import ApiProblem, invalid
 from app.api.projects import visible_project
 from app.api.serializers import iso
 from app.core.enums import PhaseKind, PhotoStage
 from app.core.errors import DomainError
-from app.core.permissions import can_upload_photo, require
+from app.core.permissions import can_upload_photo, can_view_photo, require
 from app.core.storage import storage
 from app.extensions import db
 from app.photos import services
@@ -55,8 +58,45 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "identifiable_people": photo.identifiable_people,
         "consent_recorded": photo.consent_recorded,
         "created_at": iso(photo.created_at),
-        "links": {"page": url_for("photos.show", photo_id=photo.id)},
+        "links": {
+            "self": url_for("api.photo_get", photo_id=photo.id),
+            "image": url_for("api.photo_image", photo_id=photo.id),
+            "page": url_for("photos.show", photo_id=photo.id),
+        },
     }
+
+
+@bp.get("/projects/<int:project_id>/photos")
+def photos_list(project_id: int) -> Response:
+    project = visible_project(project_id)
+    phase, stage = query_choice("phase", tuple(PhaseKind)), query_choice("stage", tuple(PhotoStage))
+    filters = services.PhotoFilter(
+        project_id=project.id,
+        phase=PhaseKind(phase) if phase else None,
+        stage=PhotoStage(stage) if stage else None,
+    )
+    query = services.photos_visible_query(current_user, filters)
+    render = lambda rows: [photo_json(p) for p in rows]  # noqa: E731
+    return page(query, Photo.id, render, "api.photos_list", ("phase", "stage"), project_id=project.id)
+
+
+def visible_photo(photo_id: int) -> Photo:
+    return visible_or_404(Photo, photo_id, lambda photo: can_view_photo(current_user, photo))
+
+
+@bp.get("/photos/<int:photo_id>")
+def photo_get(photo_id: int) -> Response:
+    return jsonify(photo_json(visible_photo(photo_id)))
+
+
+@bp.get("/photos/<int:photo_id>/image.jpg")
+def photo_image(photo_id: int) -> Response:
+    """The display copy: a JPEG without camera metadata (no GPS), with the photo's redactions applied."""
+    photo = visible_photo(photo_id)
+    response = send_file(storage().open(photo.display_key), mimetype="image/jpeg", max_age=3600, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _description(values: dict[str, Any]) -> services.PhotoDescription:
@@ -105,5 +145,5 @@ def photo_create(project_id: int) -> Response:
     body = photo_json(photo)
     response = jsonify(body)
     response.status_code = 201
-    response.headers["Location"] = body["links"]["page"]
+    response.headers["Location"] = body["links"]["self"]
     return response

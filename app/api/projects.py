@@ -11,7 +11,7 @@ from werkzeug.wrappers.response import Response
 from app.api.blueprint import bp
 from app.api.http import created, expected_version, page, single, visible_or_404
 from app.api.inputs import MAX_ID, Field, json_body, parse_fields, query_choice, query_int
-from app.api.serializers import milestone_json, phase_json, project_json
+from app.api.serializers import milestone_json, project_json
 from app.core.enums import MilestoneStatus, PhaseKind, ProjectKind, ProjectState
 from app.core.permissions import (
     can_create_project,
@@ -24,7 +24,7 @@ from app.core.permissions import (
 )
 from app.extensions import db
 from app.projects import services, tracking
-from app.projects.models import Milestone, Phase, Project
+from app.projects.models import Milestone, Project
 
 PROJECT_FIELDS = {
     "code": Field("string", required=True, max_length=32),
@@ -106,14 +106,6 @@ def project_patch(project_id: int) -> Response:
     services.project_update(db.session(), project, version=version, **(_project_values(project) | changes))
     db.session.commit()
     return single(project, project_json(project))
-
-
-# --- phases ---------------------------------------------------------------------------------------------
-@bp.get("/projects/<int:project_id>/phases")
-def phases_list(project_id: int) -> Response:
-    project = visible_project(project_id)
-    query = select(Phase).where(Phase.project_id == project.id)
-    return page(query, Phase.id, lambda rows: [phase_json(p) for p in rows], "api.phases_list", project_id=project.id)
 
 
 # --- milestones -----------------------------------------------------------------------------------------

@@ -106,7 +106,12 @@ def phase_json(phase: Phase) -> dict[str, Any]:
         "actual_start": iso(phase.actual_start),
         "actual_end": iso(phase.actual_end),
         "gate_overridden": bool(phase.gate_override_reason),
+        "gate_evidence": phase.gate_evidence if can_view_staff_only_data(current_user) else None,
         **_stamps(phase),
+        "links": {
+            "self": url_for("api.phase_get", phase_id=phase.id),
+            "project": url_for("api.project_get", project_id=phase.project_id),
+        },
     }
 
 

@@ -389,6 +389,8 @@ def expenditure_reverse(session: Session, entry: Expenditure, *, reason: str, on
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Write why this entry is reversed."), field="reason")
+    if on is not None and on > today():
+        raise DomainError(_("This date is in the future; record what has happened."), field="on")
     if entry.reverses_id is not None:
         raise DomainError(_("A reversing entry cannot itself be reversed; record a new entry instead."))
     if session.scalar(select(func.count()).select_from(Expenditure).where(Expenditure.reverses_id == entry.id)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
@@ -45,7 +46,7 @@ def test_an_engineer_uploads_a_photo_from_the_field(app: Flask, client: FlaskCli
     photo = response.get_json()
     assert (photo["center_id"], photo["project_id"], photo["mime"]) == (center_id, project_id, "image/jpeg")
     assert (photo["caption"], photo["stage"], photo["phase"], photo["width"]) == ("Techo", "before", "works", 64)
-    assert response.headers["Location"] == photo["links"]["page"]
+    assert response.headers["Location"] == photo["links"]["self"] == f"/api/v1/photos/{photo['id']}"
 
 
 def test_the_web_forms_checks_refuse_what_is_not_a_photo_or_already_there(app: Flask, client: FlaskClient) -> None:
@@ -89,3 +90,57 @@ def test_a_donor_gets_the_iati_activity_of_a_project_it_funds_and_no_other(app: 
     refused = client.get(f"/api/v1/projects/{other}/iati.xml", headers=headers)
     assert refused.status_code == 404
     problem_of(refused)
+
+
+def test_a_donor_lists_only_shareable_photos_and_gets_them_without_camera_metadata(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        funder = make_organization(acronym="USAID")
+        project = make_project(funder_ids=[funder.id])
+        project_id = project.id
+        staff = user_with_token(Role.ENGINEER)[1]
+        donor = bearer(make_user(Role.DONOR, organization_id=funder.id))
+        outsider = bearer(make_user(Role.DONOR, organization_id=make_organization(acronym="SIDA").id))
+    site = _upload(client, project_id, staff, _jpeg((200, 10, 10)), caption="Fachada", stage="before")
+    people = _upload(client, project_id, staff, _jpeg((10, 10, 200)), caption="Niños", identifiable_people="true")
+    consented = _upload(
+        client, project_id, staff, _jpeg((10, 200, 10)), identifiable_people="true", consent_recorded="true"
+    )
+    site_id, people_id, consented_id = (r.get_json()["id"] for r in (site, people, consented))  # type: ignore[attr-defined]
+
+    def listed(headers: dict[str, str], query: str = "") -> list[int]:
+        response = client.get(f"/api/v1/projects/{project_id}/photos{query}", headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return sorted(p["id"] for p in response.get_json()["items"])
+
+    assert listed(staff) == sorted([site_id, people_id, consented_id])
+    assert listed(donor) == sorted([site_id, consented_id])  # never identifiable people without consent
+    assert listed(staff, "?stage=before") == [site_id]
+    assert client.get(f"/api/v1/projects/{project_id}/photos", headers=outsider).status_code == 404
+    assert client.get(f"/api/v1/photos/{people_id}", headers=donor).status_code == 404
+    assert client.get(f"/api/v1/photos/{people_id}/image.jpg", headers=donor).status_code == 404
+
+    image = client.get(f"/api/v1/photos/{site_id}/image.jpg", headers=donor)
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert "sandbox" in image.headers["Content-Security-Policy"]
+    decoded = Image.open(io.BytesIO(image.data))
+    assert decoded.format == "JPEG" and not decoded.getexif()
+    assert client.get(f"/api/v1/photos/{site_id}/image.jpg").status_code == 401
+
+
+def test_a_photo_from_a_real_camera_loses_its_gps_in_the_api_copy(app: Flask, client: FlaskClient) -> None:
+    from tests.conftest import SHARED
+
+    photos = sorted((SHARED / "testdata" / "photos" / "gps").glob("*.jp*g")) if SHARED.exists() else []
+    with_gps = [p for p in photos if 0x8825 in Image.open(p).getexif()]
+    if not with_gps:
+        pytest.skip("no camera photo with GPS in ../shared/testdata/photos")
+    with app.app_context():
+        project_id = make_project().id
+        headers = user_with_token(Role.ENGINEER)[1]
+    uploaded = _upload(client, project_id, headers, with_gps[0].read_bytes())
+    assert uploaded.status_code == 201, uploaded.get_json()  # type: ignore[attr-defined]
+    image = client.get(uploaded.get_json()["links"]["image"], headers=headers)  # type: ignore[attr-defined]
+    assert image.status_code == 200
+    assert 0x8825 not in Image.open(io.BytesIO(image.data)).getexif()
