@@ -247,6 +247,39 @@ def _paths() -> dict[str, Any]:
                 ],
                 project,
             ),
+            "post": _operation(
+                "Start a draft assessment of the project's center (summary, figures and answers may come with it)",
+                _ok("AssessmentDetail", "201", "Created", etag=True),
+                parameters=project,
+                requestBody=_body("AssessmentCreate"),
+            ),
+        },
+        "/api/v1/checklists": {
+            "get": _operation("The active checklists and their questions (staff)", _ok("ChecklistPage")),
+        },
+        "/api/v1/assessments/{assessment_id}": {
+            "get": _read("An assessment with its checklist answers", "AssessmentDetail", "assessment_id"),
+            "patch": _patch(
+                "Fill in a draft: date, summary, figures, answers (its author or an administrator)",
+                "AssessmentDetail",
+                "assessment_id",
+            )
+            | {"requestBody": _body("AssessmentPatch")},
+        },
+        "/api/v1/assessments/{assessment_id}/submission": {
+            "post": _operation(
+                "Send a draft or returned assessment for review",
+                _ok("AssessmentDetail", etag=True),
+                parameters=[_id_parameter("assessment_id")],
+            ),
+        },
+        "/api/v1/assessments/{assessment_id}/review": {
+            "post": _operation(
+                "Approve a submitted assessment or return it with comments (not its author)",
+                _ok("AssessmentDetail", etag=True),
+                parameters=[_id_parameter("assessment_id")],
+                requestBody=_body("AssessmentReview"),
+            ),
         },
         "/api/v1/projects/{project_id}/expenditures": {
             "get": _list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.assessments import CONTENT_FIELDS, CREATE_FIELDS, FIGURE_FIELDS, REVIEW_FIELDS
 from app.api.budgets import ENTRY_FIELDS, LINE_FIELDS, REVERSAL_FIELDS
 from app.api.centers import CENTER_FIELDS
 from app.api.inputs import DATE_PATTERN, object_schema
@@ -17,6 +18,7 @@ from app.centers.geography import DEPARTMENTS
 from app.core.enums import (
     AgreementKind,
     AgreementStatus,
+    AnswerType,
     AssessmentStatus,
     AssessmentType,
     BudgetCategory,
@@ -69,6 +71,16 @@ def record(properties: dict[str, Any]) -> dict[str, Any]:
 
 def links(*names: str) -> dict[str, Any]:
     return record({name: {"type": "string"} for name in names})
+
+
+def _with_nested(schema: dict[str, Any]) -> dict[str, Any]:
+    """An assessment body: its own fields, plus the figures and the checklist answers."""
+    properties = {
+        **schema["properties"],
+        "figures": ref("AssessmentFigures"),
+        "answers": {"type": "array", "items": ref("AssessmentAnswer"), "maxItems": 500},
+    }
+    return {**schema, "properties": properties}
 
 
 SCHEMAS: dict[str, Any] = {
@@ -386,6 +398,42 @@ SCHEMAS: dict[str, Any] = {
     "MilestoneCreate": object_schema(MILESTONE_FIELDS),
     "MilestonePatch": object_schema(MILESTONE_FIELDS, partial=True),
     "PhasePatch": object_schema(PHASE_FIELDS, partial=True),
+    "AssessmentFigures": object_schema(FIGURE_FIELDS, partial=True),
+    "AssessmentAnswer": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["question_id"],
+        "properties": {
+            "question_id": ID,
+            "value": {
+                "type": ["boolean", "integer", "string", "null"],
+                "description": "yes_no: a boolean; score: 0 to 4; number: a decimal string; text: a string.",
+            },
+            "comment": {"type": "string"},
+        },
+    },
+    "AssessmentCreate": _with_nested(object_schema(CREATE_FIELDS)),
+    "AssessmentPatch": _with_nested(object_schema(CONTENT_FIELDS, partial=True)),
+    "AssessmentReview": object_schema(REVIEW_FIELDS),
+    "Checklist": record(
+        {
+            "id": ID,
+            "name": {"type": "string"},
+            "assessment_type": {"type": "string", "enum": enum_values(AssessmentType)},
+            "questions": {
+                "type": "array",
+                "items": record(
+                    {
+                        "id": ID,
+                        "text_es": {"type": "string"},
+                        "text_en": {"type": "string"},
+                        "answer_type": {"type": "string", "enum": enum_values(AnswerType)},
+                        "evidence_photo_required": {"type": "boolean"},
+                    }
+                ),
+            },
+        }
+    ),
     "BudgetLineCreate": object_schema(LINE_FIELDS),
     "BudgetLinePatch": object_schema(LINE_FIELDS, partial=True),
     "ExpenditureCreate": object_schema(ENTRY_FIELDS),
@@ -404,6 +452,7 @@ for _name in (
     "Assessment",
     "Expenditure",
     "Photo",
+    "Checklist",
 ):
     SCHEMAS[f"{_name}Page"] = record(
         {
@@ -411,3 +460,23 @@ for _name in (
             "next": nullable("string", description="The next page, or null on the last one."),
         }
     )
+
+SCHEMAS["AssessmentDetail"] = {
+    **SCHEMAS["Assessment"],
+    "required": [*SCHEMAS["Assessment"]["required"], "template_id", "answers"],
+    "properties": {
+        **SCHEMAS["Assessment"]["properties"],
+        "template_id": ID,
+        "answers": {
+            "type": "array",
+            "items": record(
+                {
+                    "question_id": ID,
+                    "value": {"type": ["boolean", "integer", "string", "null"]},
+                    "comment": {"type": "string"},
+                }
+            ),
+        },
+        "links": links("page", "self"),
+    },
+}

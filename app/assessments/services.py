@@ -44,6 +44,10 @@ from app.projects.models import Project, ProjectFunding
 SCORE_RANGE = range(0, 5)
 FIGURE_NAMES = tuple(f.name for f in fields(Figures))
 MAX_TEXT = 4000
+# What the columns hold: a count is a 32-bit integer, the measures have 2 decimals.
+MAX_COUNT = Decimal(2**31 - 1)
+FIGURE_LIMITS = {"covered_area_m2": Decimal("99999999.99"), "water_litres_per_day": Decimal("9999999999.99")}
+MAX_NUMBER_ANSWER = Decimal("999999999999.99")
 
 AnswerValue = bool | int | Decimal | str | None
 
@@ -222,6 +226,8 @@ def _check_figures(figures: Figures) -> None:
         value = getattr(figures, name)
         if value is not None and value < 0:
             raise DomainError(_("A count or a measure cannot be negative."), field=name)
+        if value is not None and value > FIGURE_LIMITS.get(name, MAX_COUNT):
+            raise DomainError(_("This figure is too large to be right; check it."), field=name)
     if (
         figures.accessible_toilets is not None
         and figures.toilets is not None
@@ -244,6 +250,8 @@ def _clean_value(question: ChecklistQuestion, value: AnswerValue) -> AnswerValue
     if kind is AnswerType.NUMBER and isinstance(value, int | Decimal) and not isinstance(value, bool):
         if value < 0:
             raise DomainError(_("A count or a measure cannot be negative."), field=field)
+        if value > MAX_NUMBER_ANSWER:
+            raise DomainError(_("This figure is too large to be right; check it."), field=field)
         return Decimal(value)
     if kind is AnswerType.TEXT and isinstance(value, str):
         return value.strip()[:MAX_TEXT] or None
