@@ -77,4 +77,9 @@ TRANSLATIONS: dict = {
     "Send exactly one photo per request.": "Envíe exactamente una foto por solicitud.",
     "Expected a list of: %(values)s.": "Se esperaba una lista de: %(values)s.",
     "This report's file is not ready yet: follow its status until it is.": "El archivo de este informe aún no está listo: siga su estado hasta que lo esté.",
+    "Expected a list of answers.": "Se esperaba una lista de respuestas.",
+    "Expected an object with question_id, value and comment.": "Se esperaba un objeto con question_id, value y comment.",
+    "Expected an object.": "Se esperaba un objeto.",
+    "Question %(id)s: %(message)s": "Pregunta %(id)s: %(message)s",
+    "This figure is too large to be right; check it.": "Esta cifra es demasiado grande para ser correcta; revísela.",
 }
