@@ -22,6 +22,7 @@ def api_blueprint() -> Blueprint:
         assessments,
         budgets,
         centers,
+        documents,
         exports,
         partners,
         phases,

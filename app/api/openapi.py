@@ -30,6 +30,7 @@ from app.core.enums import (
     SpendKind,
 )
 
+BINARY = {"type": "string"}
 PROBLEM_RESPONSE = {"description": "A problem (RFC 9457).", "content": {PROBLEM: {"schema": ref("Problem")}}}
 ETAG_HEADER = {"ETag": {"description": "The record's version.", "schema": {"type": "string"}}}
 
@@ -66,6 +67,10 @@ IF_MATCH = {
 
 def _body(schema: str) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": ref(schema)}}}
+
+
+def _multipart_body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {"multipart/form-data": {"schema": ref(schema)}}}
 
 
 def _ok(schema: str, status: str = "200", description: str = "OK", etag: bool = False) -> dict[str, Any]:
@@ -111,6 +116,7 @@ def _patch(summary: str, schema: str, parameter: str) -> Any:
 
 def _paths() -> dict[str, Any]:
     project = [_id_parameter("project_id")]
+    document = _id_parameter("document_id")
     return {
         "/api/v1/tokens": {
             "post": _operation(
@@ -235,6 +241,38 @@ def _paths() -> dict[str, Any]:
                     _query("status", {"type": "string", "enum": enum_values(DocumentStatus)}),
                 ],
                 project,
+            ),
+            "post": _operation(
+                "Upload a document of the project (a draft; its content decides its type, not its name)",
+                _ok("Document", "201", "Created"),
+                parameters=project,
+                requestBody=_multipart_body("DocumentUpload"),
+            ),
+        },
+        "/api/v1/documents/{document_id}": {
+            "get": _operation("A document and its latest version", _ok("Document"), parameters=[document]),
+        },
+        "/api/v1/documents/{document_id}/file": {
+            "get": _operation(
+                "The latest version's file, as an attachment",
+                {"200": {"description": "The file", "content": {"application/octet-stream": {"schema": BINARY}}}},
+                parameters=[document],
+            ),
+        },
+        "/api/v1/documents/{document_id}/versions": {
+            "post": _operation(
+                "Add a version (the document goes back to draft)",
+                _ok("Document", "201", "Created"),
+                parameters=[document],
+                requestBody=_multipart_body("DocumentVersionUpload"),
+            ),
+        },
+        "/api/v1/documents/{document_id}/status": {
+            "post": _operation(
+                "Set a document's status: draft, approved, signed (project managers and administrators)",
+                _ok("Document"),
+                parameters=[document],
+                requestBody=_body("DocumentStatusChange"),
             ),
         },
         "/api/v1/projects/{project_id}/assessments": {

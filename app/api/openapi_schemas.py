@@ -8,6 +8,8 @@ from typing import Any
 from app.api.assessments import CONTENT_FIELDS, CREATE_FIELDS, FIGURE_FIELDS, REVIEW_FIELDS
 from app.api.budgets import ENTRY_FIELDS, LINE_FIELDS, REVERSAL_FIELDS
 from app.api.centers import CENTER_FIELDS
+from app.api.documents import DOCUMENT_FIELDS, STATUS_FIELDS, VERSION_FIELDS
+from app.api.documents import FILE_FIELD as DOCUMENT_FILE
 from app.api.inputs import DATE_PATTERN, object_schema
 from app.api.phases import PHASE_FIELDS
 from app.api.photos import FILE_FIELD, PHOTO_FIELDS
@@ -71,6 +73,17 @@ def record(properties: dict[str, Any]) -> dict[str, Any]:
 
 def links(*names: str) -> dict[str, Any]:
     return record({name: {"type": "string"} for name in names})
+
+
+def _multipart(fields: dict[str, Any], file_field: str, description: str) -> dict[str, Any]:
+    """A multipart/form-data body: one file part and the form fields."""
+    schema = object_schema(fields)
+    return {
+        **schema,
+        "required": [file_field, *schema.get("required", [])],
+        "properties": {file_field: {"type": "string", "format": "binary", "description": description}}
+        | schema["properties"],
+    }
 
 
 def _with_nested(schema: dict[str, Any]) -> dict[str, Any]:
@@ -328,7 +341,7 @@ SCHEMAS: dict[str, Any] = {
             },
             "created_at": TIME,
             "updated_at": TIME,
-            "links": links("page"),
+            "links": links("self", "file", "page"),
         }
     ),
     "Assessment": record(
@@ -398,6 +411,9 @@ SCHEMAS: dict[str, Any] = {
     "MilestoneCreate": object_schema(MILESTONE_FIELDS),
     "MilestonePatch": object_schema(MILESTONE_FIELDS, partial=True),
     "PhasePatch": object_schema(PHASE_FIELDS, partial=True),
+    "DocumentUpload": _multipart(DOCUMENT_FIELDS, DOCUMENT_FILE, "PDF, Office or image file, checked by content."),
+    "DocumentVersionUpload": _multipart(VERSION_FIELDS, DOCUMENT_FILE, "The new version of the file."),
+    "DocumentStatusChange": object_schema(STATUS_FIELDS),
     "AssessmentFigures": object_schema(FIGURE_FIELDS, partial=True),
     "AssessmentAnswer": {
         "type": "object",

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
+from app.api.documents import document_json
 from app.api.http import page
 from app.api.inputs import query_choice
 from app.api.projects import visible_project
@@ -20,32 +21,6 @@ from app.core.enums import AssessmentStatus, AssessmentType, DocumentKind, Docum
 from app.core.permissions import can_view_staff_only_data
 from app.documents.models import Document
 from app.documents.services import documents_visible_query
-
-
-def document_json(document: Document) -> dict[str, Any]:
-    latest = document.latest
-    return {
-        "id": document.id,
-        "center_id": document.center_id,
-        "project_id": document.project_id,
-        "kind": document.kind.value,
-        "status": document.status.value,
-        "title": document.title,
-        "description": document.description,
-        "latest_version": None
-        if latest is None
-        else {
-            "number": latest.number,
-            "content_type": latest.content_type,
-            "size_bytes": latest.size_bytes,
-            "sha256": latest.sha256,
-            "original_filename": latest.original_filename,
-            "created_at": iso(latest.created_at),
-        },
-        "created_at": iso(document.created_at),
-        "updated_at": iso(document.updated_at),
-        "links": {"page": url_for("documents.show", document_id=document.id)},
-    }
 
 
 @bp.get("/projects/<int:project_id>/documents")

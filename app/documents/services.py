@@ -19,6 +19,9 @@ from app.documents.sniffing import sniff_document
 from app.photos.services import _clean_label
 from app.projects.models import Project, ProjectFunding
 
+# Plans and bills of quantities can be large; the request limit (MAX_CONTENT_LENGTH) leaves room for the form.
+MAX_DOCUMENT_BYTES = 60 * 1024 * 1024
+
 
 def _store_version(
     session: Session, storage: Storage, document: Document, data: bytes, filename: str, note: str, max_bytes: int

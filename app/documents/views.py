@@ -26,8 +26,6 @@ from app.projects.models import Project
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
 
-MAX_DOCUMENT_BYTES = 60 * 1024 * 1024
-
 
 def _document_or_404(document_id: int) -> Document:
     document = db.session.get(Document, document_id)
@@ -68,9 +66,9 @@ def create() -> str | BaseResponse | tuple[str, int]:
                 kind=DocumentKind(form.kind.data),
                 title=form.title.data or "",
                 description=form.description.data or "",
-                data=upload.read(MAX_DOCUMENT_BYTES + 1),
+                data=upload.read(services.MAX_DOCUMENT_BYTES + 1),
                 filename=upload.filename or "",
-                max_bytes=MAX_DOCUMENT_BYTES,
+                max_bytes=services.MAX_DOCUMENT_BYTES,
             )
         except DomainError as error:
             db.session.rollback()
@@ -97,10 +95,10 @@ def show(document_id: int) -> str | BaseResponse | tuple[str, int]:
                     db.session(),
                     storage(),
                     document,
-                    upload.read(MAX_DOCUMENT_BYTES + 1),
+                    upload.read(services.MAX_DOCUMENT_BYTES + 1),
                     upload.filename or "",
                     version_form.note.data or "",
-                    MAX_DOCUMENT_BYTES,
+                    services.MAX_DOCUMENT_BYTES,
                 )
             except DomainError as error:
                 db.session.rollback()

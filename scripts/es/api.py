@@ -82,4 +82,7 @@ TRANSLATIONS: dict = {
     "Expected an object.": "Se esperaba un objeto.",
     "Question %(id)s: %(message)s": "Pregunta %(id)s: %(message)s",
     "This figure is too large to be right; check it.": "Esta cifra es demasiado grande para ser correcta; revísela.",
+    "Send exactly one file per request.": "Envíe exactamente un archivo por solicitud.",
+    "Send the file as multipart/form-data, in a part named “file”.": "Envíe el archivo como multipart/form-data, en una parte llamada «file».",
+    "This document has no file yet.": "Este documento aún no tiene archivo.",
 }
