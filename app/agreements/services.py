@@ -22,7 +22,7 @@ from app.core.database import flush_or_explain
 from app.core.enums import AgreementKind, AgreementStatus, DocumentKind, DocumentStatus, PartyRole, Role
 from app.core.errors import DomainError
 from app.core.permissions import STAFF
-from app.core.timeutil import today
+from app.core.timeutil import today, utcnow
 from app.documents.models import Document
 from app.organizations.models import Organization
 from app.projects.models import Project, ProjectFunding
@@ -194,6 +194,12 @@ def agreement_update(session: Session, agreement: Agreement, values: AgreementVa
     return agreement
 
 
+def _touch(agreement: Agreement) -> None:
+    """Parties and commitments belong to the agreement: changing one moves its version (and so its ETag), and a
+    person editing the agreement meanwhile is told it changed."""
+    agreement.updated_at = utcnow()
+
+
 # --- parties --------------------------------------------------------------------------------------------
 def party_add(session: Session, agreement: Agreement, organization_id: int | None, role: PartyRole) -> AgreementParty:
     organization = session.get(Organization, organization_id) if organization_id else None
@@ -208,6 +214,7 @@ def party_add(session: Session, agreement: Agreement, organization_id: int | Non
         )
     party = AgreementParty(agreement=agreement, organization=organization, role=role)
     session.add(party)
+    _touch(agreement)
     session.flush()
     return party
 
@@ -228,6 +235,7 @@ def party_remove(session: Session, agreement: Agreement, party: AgreementParty) 
             field="organization_id",
         )
     agreement.parties.remove(party)
+    _touch(agreement)
     session.flush()
 
 
@@ -261,6 +269,7 @@ def commitment_add(
         notes=_text(notes, "notes", 4000),
     )
     session.add(commitment)
+    _touch(agreement)
     session.flush()
     return commitment
 
@@ -282,6 +291,7 @@ def commitment_update(
     commitment.due_on = due_on
     commitment.done_on = done_on
     commitment.notes = _text(notes, "notes", 4000)
+    _touch(commitment.agreement)
     session.flush()
     return commitment
 
@@ -292,6 +302,7 @@ def commitment_mark_done(session: Session, commitment: Commitment, done_on: date
         raise DomainError(_("This commitment is already done."), field="done_on")
     check_not_future(done_on, "done_on")
     commitment.done_on = done_on or today()
+    _touch(commitment.agreement)
     session.flush()
     return commitment
 
@@ -300,12 +311,15 @@ def commitment_reopen(session: Session, commitment: Commitment) -> Commitment:
     if commitment.done_on is None:
         raise DomainError(_("This commitment is still open."), field="done_on")
     commitment.done_on = None
+    _touch(commitment.agreement)
     session.flush()
     return commitment
 
 
 def commitment_remove(session: Session, commitment: Commitment) -> None:
-    commitment.agreement.commitments.remove(commitment)
+    agreement = commitment.agreement
+    agreement.commitments.remove(commitment)
+    _touch(agreement)
     session.flush()
 
 

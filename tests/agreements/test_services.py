@@ -121,6 +121,7 @@ def test_signing_needs_two_parties(db_ctx: Flask) -> None:
 def test_agreement_signs_with_two_parties_and_its_signed_document(db_ctx: Flask) -> None:
     agreement = make_agreement(parties=(make_organization(), make_organization()))
     document = make_document(agreement.center)
+    before = agreement.version
     agreement_update(
         db.session,
         agreement,
@@ -128,7 +129,8 @@ def test_agreement_signs_with_two_parties_and_its_signed_document(db_ctx: Flask)
         agreement.version,
     )
     db.session.commit()
-    assert (agreement.status, agreement.document_id, agreement.version) == (AgreementStatus.SIGNED, document.id, 2)
+    assert (agreement.status, agreement.document_id) == (AgreementStatus.SIGNED, document.id)
+    assert agreement.version == before + 1
 
 
 def test_a_linked_document_not_yet_signed_is_not_proof_of_signature(db_ctx: Flask) -> None:
@@ -264,3 +266,22 @@ def test_signed_agreement_reads_expired_after_its_end_date_without_rewriting_the
     assert agreement.effective_status(today() - timedelta(days=1)) is AgreementStatus.SIGNED
     db.session.expire_all()
     assert db.session.get(Agreement, agreement.id).status is AgreementStatus.SIGNED  # type: ignore[union-attr]
+
+
+def test_a_change_to_parties_or_commitments_moves_the_agreements_version(db_ctx: Flask) -> None:
+    """The agreement's ETag and the edit form's conflict check see changes to its parties and commitments."""
+    from app.agreements.services import commitment_add, commitment_mark_done, party_add
+
+    first, second = make_organization(), make_organization()
+    agreement = make_agreement(parties=(first,))
+    versions = [agreement.version]
+    party_add(db.session, agreement, second.id, PartyRole.SIGNATORY)
+    db.session.commit()
+    versions.append(agreement.version)
+    commitment = commitment_add(db.session, agreement, organization_id=second.id, description="Agua", due_on=days(30))
+    db.session.commit()
+    versions.append(agreement.version)
+    commitment_mark_done(db.session, commitment)
+    db.session.commit()
+    versions.append(agreement.version)
+    assert versions == sorted(set(versions)) and len(versions) == 4

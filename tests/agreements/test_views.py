@@ -166,7 +166,8 @@ def test_concurrent_edit_shows_both_versions_and_saves_nothing(app: Flask, clien
     with app.app_context():
         assert db.session.get(Agreement, ids["draft"]).subject == "Their subject"  # type: ignore[union-attr]
     # Saving again from the conflict page replaces the saved values knowingly.
-    mine["version"] = "2"
+    with app.app_context():
+        mine["version"] = str(db.session.get(Agreement, ids["draft"]).version)  # type: ignore[union-attr]
     assert client.post(f"/agreements/{ids['draft']}/edit", data=mine).status_code == 302
 
 

@@ -27,7 +27,12 @@ def test_a_report_builds_in_the_background_and_the_donor_downloads_it(page: Any,
     page.fill("input[name=period_start]", "2025-01-01")
     page.fill("textarea[name=narrative]", "Works <b>on track</b>")
     page.click("main form button[type=submit]")
-    page.wait_for_selector(".js-download:not(.d-none)", timeout=90_000)
+    try:
+        page.wait_for_selector(".js-download:not(.d-none)", timeout=90_000)
+    except Exception as error:  # say where the build stands, not only that the button never showed
+        status_url = page.get_attribute("#report-status", "data-status-url")
+        state = page.request.get(f"{live_server}{status_url}").text()
+        raise AssertionError(f"the report never became downloadable; its status: {state}") from error
     assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "100"
     assert page.locator(".js-status-label").inner_text() == "Ready"
     report_url = page.url
