@@ -19,6 +19,7 @@ bp.before_app_request(authenticate_api_request)
 def api_blueprint() -> Blueprint:
     """The blueprint with every route on it (each resource module adds its routes when imported)."""
     from app.api import (  # noqa: F401
+        agreements,
         assessments,
         budgets,
         centers,

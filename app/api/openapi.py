@@ -114,9 +114,18 @@ def _patch(summary: str, schema: str, parameter: str) -> Any:
     )
 
 
+def _change(summary: str, parameters: list[dict[str, Any]], body: str | None = None) -> Any:
+    """A change to a part of an agreement: it answers the whole agreement with its new ETag."""
+    extra: dict[str, Any] = {"parameters": parameters}
+    if body:
+        extra["requestBody"] = _body(body)
+    return _operation(summary, _ok("Agreement", etag=True), **extra)
+
+
 def _paths() -> dict[str, Any]:
     project = [_id_parameter("project_id")]
     document = _id_parameter("document_id")
+    agreement = _id_parameter("agreement_id")
     return {
         "/api/v1/tokens": {
             "post": _operation(
@@ -362,9 +371,34 @@ def _paths() -> dict[str, Any]:
                     _query("organization_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
                 ],
             ),
+            "post": _create("Record a new agreement (a draft without parties)", "Agreement"),
         },
         "/api/v1/agreements/{agreement_id}": {
             "get": _read("An agreement with its parties and commitments", "Agreement", "agreement_id"),
+            "patch": _patch(
+                "Change or sign an agreement (only the fields that change)", "Agreement", "agreement_id"
+            ),
+        },
+        "/api/v1/agreements/{agreement_id}/parties": {
+            "post": _change("Add a party to the agreement", [agreement], "PartyCreate"),
+        },
+        "/api/v1/agreements/{agreement_id}/parties/{organization_id}": {
+            "delete": _change(
+                "Remove a party without commitments (a signed agreement keeps two)",
+                [agreement, _id_parameter("organization_id")],
+            ),
+        },
+        "/api/v1/agreements/{agreement_id}/commitments": {
+            "post": _change("Record what a party commits to, and by when", [agreement], "CommitmentCreate"),
+        },
+        "/api/v1/commitments/{commitment_id}/done": {
+            "post": _change("Mark a commitment fulfilled", [_id_parameter("commitment_id")], "CommitmentDone"),
+        },
+        "/api/v1/commitments/{commitment_id}/reopen": {
+            "post": _change("Reopen a commitment marked done by mistake", [_id_parameter("commitment_id")]),
+        },
+        "/api/v1/commitments/{commitment_id}": {
+            "delete": _change("Remove a commitment", [_id_parameter("commitment_id")]),
         },
         "/api/v1/reports": {
             "get": _list("Donor reports (a donor: those made for it)", "Report", []),

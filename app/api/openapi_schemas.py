@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.agreements import AGREEMENT_FIELDS, COMMITMENT_FIELDS, DONE_FIELDS, PARTY_FIELDS
 from app.api.assessments import CONTENT_FIELDS, CREATE_FIELDS, FIGURE_FIELDS, REVIEW_FIELDS
 from app.api.budgets import ENTRY_FIELDS, LINE_FIELDS, REVERSAL_FIELDS
 from app.api.centers import CENTER_FIELDS
@@ -414,6 +415,11 @@ SCHEMAS: dict[str, Any] = {
     "DocumentUpload": _multipart(DOCUMENT_FIELDS, DOCUMENT_FILE, "PDF, Office or image file, checked by content."),
     "DocumentVersionUpload": _multipart(VERSION_FIELDS, DOCUMENT_FILE, "The new version of the file."),
     "DocumentStatusChange": object_schema(STATUS_FIELDS),
+    "AgreementCreate": object_schema(AGREEMENT_FIELDS),
+    "AgreementPatch": object_schema(AGREEMENT_FIELDS, partial=True),
+    "PartyCreate": object_schema(PARTY_FIELDS),
+    "CommitmentCreate": object_schema(COMMITMENT_FIELDS),
+    "CommitmentDone": object_schema(DONE_FIELDS),
     "AssessmentFigures": object_schema(FIGURE_FIELDS, partial=True),
     "AssessmentAnswer": {
         "type": "object",

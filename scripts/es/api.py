@@ -85,4 +85,5 @@ TRANSLATIONS: dict = {
     "Send exactly one file per request.": "Envíe exactamente un archivo por solicitud.",
     "Send the file as multipart/form-data, in a part named “file”.": "Envíe el archivo como multipart/form-data, en una parte llamada «file».",
     "This document has no file yet.": "Este documento aún no tiene archivo.",
+    "This organization is not a party to the agreement.": "Esta organización no es parte del convenio.",
 }
