@@ -29,8 +29,10 @@ from app.core.enums import (
     ProjectState,
     SpendKind,
 )
+from app.exports.tables import TABLES
 
 BINARY = {"type": "string"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_RESPONSE = {"description": "A problem (RFC 9457).", "content": {PROBLEM: {"schema": ref("Problem")}}}
 ETAG_HEADER = {"ETag": {"description": "The record's version.", "schema": {"type": "string"}}}
 
@@ -201,6 +203,38 @@ def _paths() -> dict[str, Any]:
                 {"201": {"description": "Created", "content": {JSON: {"schema": ref("Photo")}}}},
                 parameters=project,
                 requestBody={"required": True, "content": {"multipart/form-data": {"schema": ref("PhotoUpload")}}},
+            ),
+        },
+        "/api/v1/exports/iati.xml": {
+            "get": _operation(
+                "Every project this user may export, as IATI 2.03 activities (a donor: what it funds)",
+                {"200": {"description": "IATI XML", "content": {"application/xml": {"schema": BINARY}}}},
+            ),
+        },
+        "/api/v1/exports/portfolio.xlsx": {
+            "get": _operation(
+                "The portfolio as a workbook: one sheet per table",
+                {"200": {"description": "XLSX", "content": {XLSX: {"schema": BINARY}}}},
+            ),
+        },
+        "/api/v1/exports/portfolio-csv.zip": {
+            "get": _operation(
+                "Every table of the portfolio as CSV with HXL hashtags, in one ZIP",
+                {"200": {"description": "ZIP", "content": {"application/zip": {"schema": BINARY}}}},
+            ),
+        },
+        "/api/v1/exports/{table}.csv": {
+            "get": _operation(
+                "One table of the portfolio as CSV with HXL hashtags",
+                {"200": {"description": "CSV", "content": {"text/csv": {"schema": BINARY}}}},
+                parameters=[
+                    {
+                        "name": "table",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(TABLES)},
+                    }
+                ],
             ),
         },
         "/api/v1/photos/{photo_id}": {
@@ -375,9 +409,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/agreements/{agreement_id}": {
             "get": _read("An agreement with its parties and commitments", "Agreement", "agreement_id"),
-            "patch": _patch(
-                "Change or sign an agreement (only the fields that change)", "Agreement", "agreement_id"
-            ),
+            "patch": _patch("Change or sign an agreement (only the fields that change)", "Agreement", "agreement_id"),
         },
         "/api/v1/agreements/{agreement_id}/parties": {
             "post": _change("Add a party to the agreement", [agreement], "PartyCreate"),

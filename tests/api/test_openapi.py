@@ -5,6 +5,7 @@ break the document's response schemas."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +74,7 @@ def test_the_document_is_openapi_3_1_and_lists_every_api_route(app: Flask) -> No
     routes = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
 

@@ -144,3 +144,50 @@ def test_a_photo_from_a_real_camera_loses_its_gps_in_the_api_copy(app: Flask, cl
     image = client.get(uploaded.get_json()["links"]["image"], headers=headers)  # type: ignore[attr-defined]
     assert image.status_code == 200
     assert 0x8825 not in Image.open(io.BytesIO(image.data)).getexif()
+
+
+def test_portfolio_exports_through_the_api_hold_only_what_a_donor_funds(app: Flask, client: FlaskClient) -> None:
+    import csv
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        usaid, sida = make_organization(acronym="USAID"), make_organization(acronym="SIDA")
+        make_project(code="SPS-01", funder_ids=[usaid.id])
+        make_project(code="OMOA-01", funder_ids=[sida.id])
+        donor = bearer(make_user(Role.DONOR, organization_id=usaid.id))
+        staff = user_with_token(Role.MANAGER)[1]
+
+    iati = client.get("/api/v1/exports/iati.xml", headers=donor)
+    assert iati.status_code == 200
+    identifiers = [el.text for el in etree.fromstring(iati.get_data()).iter("iati-identifier")]
+    assert len(identifiers) == 1 and identifiers[0].endswith("SPS-01")
+    staff_iati = etree.fromstring(client.get("/api/v1/exports/iati.xml", headers=staff).get_data())
+    assert len(list(staff_iati.iter("iati-activity"))) == 2
+
+    projects = client.get("/api/v1/exports/projects.csv", headers=donor)
+    assert projects.status_code == 200 and projects.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(projects.get_data(as_text=True).lstrip("\ufeff"))))
+    codes = {cell for row in rows for cell in row}
+    assert "SPS-01" in codes and "OMOA-01" not in codes
+    assert any(cell.startswith("#") for cell in rows[1])  # the HXL hashtag row
+
+    workbook = client.get("/api/v1/exports/portfolio.xlsx", headers=donor)
+    assert workbook.status_code == 200 and workbook.headers["Content-Disposition"].startswith("attachment")
+    sheets = load_workbook(io.BytesIO(workbook.data), read_only=True).sheetnames
+    assert len(sheets) >= 6
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/exports/portfolio-csv.zip", headers=donor).data))
+    assert any(name.endswith(".csv") for name in archive.namelist())
+    assert client.get("/api/v1/exports/pirates.csv", headers=donor).status_code == 404
+    assert client.get("/api/v1/exports/portfolio.xlsx").status_code == 401
+
+
+def test_the_portfolio_iati_export_validates_against_the_official_schema(app: Flask, client: FlaskClient) -> None:
+    from tests.exports.helpers import assert_valid, iati_schema
+
+    iati_schema()  # skips where ../shared is absent
+    with app.app_context():
+        make_project(code="SPS-01", funder_ids=[make_organization(acronym="USAID").id])
+        staff = user_with_token(Role.ADMIN)[1]
+    assert_valid(client.get("/api/v1/exports/iati.xml", headers=staff).get_data())
