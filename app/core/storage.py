@@ -10,10 +10,19 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    size: int
+    modified_at: datetime
 
 
 class Storage(Protocol):
@@ -37,6 +46,10 @@ class Storage(Protocol):
     def list_keys(self) -> Iterator[str]:
         """Every stored key, in no particular order; names starting with a dot (probes, partial writes) are
         not stored files and are left out."""
+        ...
+
+    def list_files(self) -> Iterator[StoredFile]:
+        """Every stored file with its size and when it was written (hidden temporary files left out)."""
         ...
 
 
@@ -98,6 +111,28 @@ class LocalStorage:
                 if not name.startswith("."):
                     yield Path(folder, name).relative_to(self.root).as_posix()
 
+    def list_files(self) -> Iterator[StoredFile]:
+        for key in self.list_keys():
+            try:
+                status = self._path(key).stat()
+            except FileNotFoundError:  # removed meanwhile
+                continue
+            yield StoredFile(key, status.st_size, datetime.fromtimestamp(status.st_mtime, UTC))
+
+    def remove_incomplete(self, before: datetime) -> int:
+        """Remove the temporary files of writes that never finished (a killed process) older than ``before``."""
+        removed = 0
+        if not self.root.is_dir():
+            return removed
+        for path in self.root.rglob(".incoming-*"):
+            try:
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # renamed into place or removed meanwhile
+                continue
+        return removed
+
 
 class S3Storage:
     """Objects in a bucket of any S3-compatible store (AWS, MinIO, Ceph…), under an optional prefix.
@@ -151,6 +186,14 @@ class S3Storage:
                 key = str(item["Key"])[len(self.prefix) :]
                 if key and not any(part.startswith(".") for part in key.split("/")):
                     yield key
+
+    def list_files(self) -> Iterator[StoredFile]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = str(item["Key"])[len(self.prefix) :]
+                if key and not any(part.startswith(".") for part in key.split("/")):
+                    yield StoredFile(key, int(item.get("Size", 0)), item["LastModified"])
 
 
 def init_storage(app: Flask) -> None:

@@ -1,7 +1,8 @@
-"""``flask backup`` and ``flask restore``."""
+"""``flask backup``, ``flask restore`` and ``flask storage-sweep``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.operations.backup import backup_write
 from app.operations.restore import RestoreError, restore_archive
+from app.operations.sweep import DEFAULT_GRACE, storage_sweep
 
 
 @click.command("backup")
@@ -62,6 +64,35 @@ def restore_command(path: Path, force: bool) -> None:
     click.echo("Restart the application servers so no worker keeps figures cached from before.")
 
 
+@click.command("storage-sweep")
+@click.option(
+    "--older-than-hours",
+    type=click.IntRange(min=1),
+    default=int(DEFAULT_GRACE.total_seconds() // 3600),
+    show_default=True,
+    help="Leave younger files alone: they may belong to an upload being recorded now.",
+)
+@click.option("--delete", is_flag=True, help="Remove the files found (without it, only list them).")
+@with_appcontext
+def storage_sweep_command(older_than_hours: int, delete: bool) -> None:
+    """Find stored files no record points to (left by a killed upload or report build, or an unconfirmed
+    budget import) and, with --delete, remove them."""
+    result = storage_sweep(db.session(), storage(), grace=timedelta(hours=older_than_hours), delete=delete)
+    for stored in result.orphans:
+        click.echo(f"  {stored.key}  {stored.size} bytes  written {stored.modified_at:%Y-%m-%d %H:%M} UTC")
+    verb = "Removed" if delete else "Found"
+    click.echo(
+        f"{verb} {len(result.orphans)} unreferenced files ({result.orphan_bytes} bytes); "
+        f"{result.referenced} files in use; {result.recent_orphans} unreferenced files younger than "
+        f"{older_than_hours} h left alone."
+    )
+    if result.incomplete_removed:
+        click.echo(f"Removed {result.incomplete_removed} temporary files of writes that never finished.")
+    if result.orphans and not delete:
+        click.echo("Run again with --delete to remove them (make a backup first if in doubt).")
+
+
 def register_operations_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(storage_sweep_command)

@@ -82,3 +82,13 @@ def test_a_restore_writes_bytes_back_under_their_own_key(storage: Any) -> None:
 
 def test_an_empty_local_storage_lists_nothing(tmp_path: Path) -> None:
     assert list(LocalStorage(tmp_path / "never-created").list_keys()) == []
+
+
+def test_stored_files_are_listed_with_their_size_and_time(storage: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    key = storage.put(b"12345", ".bin")
+    files = {f.key: f for f in storage.list_files()}
+    assert set(files) == {key}
+    assert files[key].size == 5
+    assert abs(files[key].modified_at - datetime.now(UTC)) < timedelta(minutes=5)

@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.core.enums import Role
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.photos.models import Photo
 from tests.conftest import FormClient, login
@@ -160,3 +161,15 @@ def test_an_upload_cut_by_a_killed_server_leaves_no_record_and_can_be_sent_again
     with db_app.app_context():
         saved = db.session.scalars(select(Photo)).one()
         assert (saved.width, saved.height) == (2000, 1500)
+        # What the killed upload wrote is no record's file: the storage sweep finds it, and only it.
+        from datetime import timedelta
+
+        from app.core.storage import storage
+        from app.operations.sweep import storage_sweep
+
+        orphan = marker.read_text()
+        found = storage_sweep(db.session(), storage(), grace=timedelta(0), now=utcnow() + timedelta(seconds=1))
+        assert [f.key for f in found.orphans] == [orphan]
+        storage_sweep(db.session(), storage(), grace=timedelta(0), delete=True, now=utcnow() + timedelta(seconds=1))
+        assert not storage().exists(orphan)
+        assert all(storage().exists(key) for key in (saved.original_key, saved.display_key, saved.thumb_key))
