@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.http import created, expected_version, page, single, visible_or_404
+from app.api.http import created, created_unversioned, expected_version, page, single, visible_or_404
 from app.api.inputs import MAX_ID, Field, json_body, parse_fields, query_choice
 from app.api.problems import invalid
 from app.api.projects import visible_project
@@ -225,15 +225,6 @@ def expenditures_list(project_id: int) -> Response:
     return page(query, Expenditure.id, render, "api.expenditures_list", ("kind",), project_id=project.id)
 
 
-def _entry_created(entry: Expenditure) -> Response:
-    """201 with the entry; entries are never changed (a wrong one is reversed), so they carry no ETag."""
-    body = expenditure_json(entry)
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = body["links"]["self"]
-    return response
-
-
 @bp.post("/projects/<int:project_id>/expenditures")
 def expenditure_create(project_id: int) -> Response:
     project = visible_project(project_id)
@@ -241,7 +232,7 @@ def expenditure_create(project_id: int) -> Response:
     values = parse_fields(json_body(), ENTRY_FIELDS)
     entry = services.expenditure_record(db.session(), project, services.EntryInput(**values))
     db.session.commit()
-    return _entry_created(entry)
+    return created_unversioned(expenditure_json(entry))  # entries are never changed: no ETag
 
 
 def visible_entry(entry_id: int) -> Expenditure:
@@ -267,4 +258,4 @@ def expenditure_reversal(entry_id: int) -> Response:
     values = parse_fields(json_body(), REVERSAL_FIELDS)
     reversal = services.expenditure_reverse(db.session(), entry, reason=values["reason"], on=values.get("on"))
     db.session.commit()
-    return _entry_created(reversal)
+    return created_unversioned(expenditure_json(reversal))

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, send_file, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.http import visible_or_404
+from app.api.http import created_unversioned, visible_or_404
 from app.api.inputs import Field, json_body, parse_fields
 from app.api.problems import ApiProblem, invalid
 from app.api.projects import visible_project
 from app.api.serializers import iso
+from app.core.downloads import send_stored_attachment
 from app.core.enums import DocumentKind, DocumentStatus
 from app.core.errors import DomainError
 from app.core.permissions import can_set_document_status, can_upload_document, can_view_document, require
@@ -88,14 +89,6 @@ def _file_problem(error: DomainError) -> ApiProblem:
     return invalid({field: [str(error.message)]}, str(error.message))
 
 
-def _created(document: Document) -> Response:
-    body = document_json(document)
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = body["links"]["self"]
-    return response
-
-
 @bp.post("/projects/<int:project_id>/documents")
 def document_create(project_id: int) -> Response:
     project = visible_project(project_id)
@@ -118,7 +111,7 @@ def document_create(project_id: int) -> Response:
     except DomainError as error:
         raise _file_problem(error) from None
     db.session.commit()
-    return _created(document)
+    return created_unversioned(document_json(document))
 
 
 def visible_document(document_id: int) -> Document:
@@ -137,15 +130,7 @@ def document_file(document_id: int) -> Response:
     version = document.latest
     if version is None:
         raise ApiProblem(404, _("This document has no file yet."))
-    response = send_file(
-        storage().open(version.storage_key),
-        mimetype=version.content_type,
-        as_attachment=True,
-        download_name=f"{document.title[:80]}-v{version.number}{version.extension}",
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_attachment(version.storage_key, version.content_type, version.download_name())
 
 
 @bp.post("/documents/<int:document_id>/versions")
@@ -167,7 +152,7 @@ def document_version_add(document_id: int) -> Response:
     except DomainError as error:
         raise _file_problem(error) from None
     db.session.commit()
-    return _created(document)
+    return created_unversioned(document_json(document))
 
 
 @bp.post("/documents/<int:document_id>/status")

@@ -47,6 +47,14 @@ def created(record: Any, body: dict[str, Any]) -> Response:
     return response
 
 
+def created_unversioned(body: dict[str, Any]) -> Response:
+    """201 with a record that has no version to send as an ETag (a photo, a document, a ledger entry)."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = body["links"]["self"]
+    return response
+
+
 def visible_or_404(model: type[T], record_id: int, may_see: Callable[[T], bool]) -> T:
     """The record, or 404 when it does not exist or this user may not see it (not even that it exists)."""
     record = db.session.get(model, record_id) if record_id <= MAX_ID else None

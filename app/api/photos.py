@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, send_file, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.http import page, visible_or_404
+from app.api.http import created_unversioned, page, visible_or_404
 from app.api.inputs import Field, parse_fields, query_choice
 from app.api.problems import ApiProblem, invalid
 from app.api.projects import visible_project
 from app.api.serializers import iso
+from app.core.downloads import send_derivative_image
 from app.core.enums import PhaseKind, PhotoStage
 from app.core.errors import DomainError
 from app.core.permissions import can_upload_photo, can_view_photo, require
@@ -93,10 +94,7 @@ def photo_get(photo_id: int) -> Response:
 def photo_image(photo_id: int) -> Response:
     """The display copy: a JPEG without camera metadata (no GPS), with the photo's redactions applied."""
     photo = visible_photo(photo_id)
-    response = send_file(storage().open(photo.display_key), mimetype="image/jpeg", max_age=3600, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_derivative_image(photo.display_key)
 
 
 def _description(values: dict[str, Any]) -> services.PhotoDescription:
@@ -142,8 +140,4 @@ def photo_create(project_id: int) -> Response:
         field = FILE_FIELD if error.field in (None, "photos") else error.field
         raise invalid({field: [str(error.message)]}, str(error.message)) from None
     db.session.commit()
-    body = photo_json(photo)
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = body["links"]["self"]
-    return response
+    return created_unversioned(photo_json(photo))

@@ -64,6 +64,10 @@ class DocumentVersion(Audited, db.Model):  # type: ignore[name-defined,misc]
 
     __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_versions_number"),)
 
+    def download_name(self) -> str:
+        """The file name a download is offered under: the document's title and the version number."""
+        return f"{self.document.title[:80]}-v{self.number}{self.extension}"
+
     def audit_label(self) -> str:
         return f"v{self.number} {self.original_filename}"
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from app.centers.models import Center
+from app.core.downloads import send_stored_attachment
 from app.core.enums import DocumentKind, DocumentStatus
 from app.core.errors import DomainError
 from app.core.inputs import record_id
@@ -133,12 +134,4 @@ def download(document_id: int, version_id: int) -> Response:
     if version is None or version.document_id != document.id:
         abort(404)
     # Always a download, never shown inline: a PDF or an Office file could run code in the browser.
-    response = send_file(
-        storage().open(version.storage_key),
-        mimetype=version.content_type,
-        as_attachment=True,
-        download_name=f"{document.title[:80]}-v{version.number}{version.extension}",
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_attachment(version.storage_key, version.content_type, version.download_name())

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from app.centers.models import Center
+from app.core.downloads import send_derivative_image, send_stored_attachment
 from app.core.enums import PhaseKind, PhotoStage
 from app.core.errors import DomainError
 from app.core.inputs import record_id
@@ -189,23 +189,16 @@ def show(photo_id: int) -> str | BaseResponse:
     )
 
 
-def _send_derivative(key: str) -> Response:
-    response = send_file(storage().open(key), mimetype="image/jpeg", max_age=3600, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @bp.get("/<int:photo_id>/thumb.jpg")
 @login_required
 def thumb(photo_id: int) -> Response:
-    return _send_derivative(_photo_or_404(photo_id).thumb_key)
+    return send_derivative_image(_photo_or_404(photo_id).thumb_key)
 
 
 @bp.get("/<int:photo_id>/display.jpg")
 @login_required
 def display(photo_id: int) -> Response:
-    return _send_derivative(_photo_or_404(photo_id).display_key)
+    return send_derivative_image(_photo_or_404(photo_id).display_key)
 
 
 @bp.get("/<int:photo_id>/original")
@@ -214,15 +207,7 @@ def original(photo_id: int) -> Response:
     photo = _photo_or_404(photo_id)
     require(can_view_photo_original(current_user, photo))
     suffix = services.SUFFIX.get(photo.mime, ".bin")
-    response = send_file(
-        storage().open(photo.original_key),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=f"photo-{photo.id}{suffix}",
-    )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_attachment(photo.original_key, "application/octet-stream", f"photo-{photo.id}{suffix}")
 
 
 @bp.post("/zip")
