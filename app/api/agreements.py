@@ -2,7 +2,9 @@
 municipality...) and the commitments each party takes on, with the agreement pages' rules — a signed agreement has
 two parties, proof of signature and its signed document; a commitment belongs to a party.
 
-Every change to a party or a commitment answers the whole agreement, whose version (ETag) it moves.
+Every change to an agreement, its parties or its commitments names the version of the agreement it was made on
+(``If-Match`` with the agreement's ETag; 428 without it, 412 when someone changed the agreement meanwhile) and answers
+the whole agreement with its new ETag.
 """
 
 from __future__ import annotations
@@ -63,10 +65,13 @@ def _values(values: dict[str, Any]) -> services.AgreementValues:
     return services.AgreementValues(**values)
 
 
-def editable_agreement(agreement_id: int) -> Agreement:
+def editable_agreement(agreement_id: int) -> tuple[Agreement, int]:
+    """The agreement and the version the client changes, once this user may edit it: 428 without If-Match, 412
+    when the agreement changed since. A change made meanwhile by another request (between this check and the
+    commit) moves the version too, and the commit fails as stale (412)."""
     agreement = visible_or_404(Agreement, agreement_id, lambda a: can_view_agreement(current_user, a))
     require(can_edit_agreement(current_user, agreement))
-    return agreement
+    return agreement, expected_version(agreement)
 
 
 def _answer(agreement: Agreement) -> Response:
@@ -86,8 +91,7 @@ def agreement_create() -> Response:
 
 @bp.patch("/agreements/<int:agreement_id>")
 def agreement_patch(agreement_id: int) -> Response:
-    agreement = editable_agreement(agreement_id)
-    version = expected_version(agreement)
+    agreement, version = editable_agreement(agreement_id)
     changes = parse_fields(json_body(), AGREEMENT_FIELDS, partial=True)
     current = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
     current_values = asdict(services.AgreementValues(**current))
@@ -97,7 +101,7 @@ def agreement_patch(agreement_id: int) -> Response:
 
 @bp.post("/agreements/<int:agreement_id>/parties")
 def party_add(agreement_id: int) -> Response:
-    agreement = editable_agreement(agreement_id)
+    agreement, _version = editable_agreement(agreement_id)
     values = parse_fields(json_body(), PARTY_FIELDS)
     services.party_add(db.session(), agreement, values["organization_id"], values["role"])
     return _answer(agreement)
@@ -105,7 +109,7 @@ def party_add(agreement_id: int) -> Response:
 
 @bp.delete("/agreements/<int:agreement_id>/parties/<int:organization_id>")
 def party_remove(agreement_id: int, organization_id: int) -> Response:
-    agreement = editable_agreement(agreement_id)
+    agreement, _version = editable_agreement(agreement_id)
     party = next((p for p in agreement.parties if p.organization_id == organization_id), None)
     if party is None:
         raise DomainError(_("This organization is not a party to the agreement."), field="organization_id")
@@ -115,7 +119,7 @@ def party_remove(agreement_id: int, organization_id: int) -> Response:
 
 @bp.post("/agreements/<int:agreement_id>/commitments")
 def commitment_add(agreement_id: int) -> Response:
-    agreement = editable_agreement(agreement_id)
+    agreement, _version = editable_agreement(agreement_id)
     values = parse_fields(json_body(), COMMITMENT_FIELDS)
     services.commitment_add(db.session(), agreement, **values)
     return _answer(agreement)
@@ -130,6 +134,7 @@ def commitment_done(commitment_id: int) -> Response:
     """Record that a commitment was fulfilled (engineers too: they see it on site)."""
     commitment = visible_commitment(commitment_id)
     require(can_mark_commitment_done(current_user, commitment))
+    expected_version(commitment.agreement)
     values = parse_fields(json_body(), DONE_FIELDS)
     services.commitment_mark_done(db.session(), commitment, values.get("done_on"))
     return _answer(commitment.agreement)
@@ -139,6 +144,7 @@ def commitment_done(commitment_id: int) -> Response:
 def commitment_reopen(commitment_id: int) -> Response:
     commitment = visible_commitment(commitment_id)
     require(can_mark_commitment_done(current_user, commitment))
+    expected_version(commitment.agreement)
     services.commitment_reopen(db.session(), commitment)
     return _answer(commitment.agreement)
 
@@ -148,5 +154,6 @@ def commitment_remove(commitment_id: int) -> Response:
     commitment = visible_commitment(commitment_id)
     agreement = commitment.agreement
     require(can_edit_agreement(current_user, agreement))
+    expected_version(agreement)
     services.commitment_remove(db.session(), commitment)
     return _answer(agreement)

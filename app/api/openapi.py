@@ -117,8 +117,9 @@ def _patch(summary: str, schema: str, parameter: str) -> Any:
 
 
 def _change(summary: str, parameters: list[dict[str, Any]], body: str | None = None) -> Any:
-    """A change to a part of an agreement: it answers the whole agreement with its new ETag."""
-    extra: dict[str, Any] = {"parameters": parameters}
+    """A change to a part of an agreement: made on the agreement's version (If-Match with its ETag), it answers
+    the whole agreement with its new ETag."""
+    extra: dict[str, Any] = {"parameters": [*parameters, IF_MATCH]}
     if body:
         extra["requestBody"] = _body(body)
     return _operation(summary, _ok("Agreement", etag=True), **extra)

@@ -44,6 +44,11 @@ def _patch(client: FlaskClient, url: str, headers: dict[str, str], body: dict[st
     return client.patch(url, json=body, headers={**headers, "If-Match": etag})
 
 
+def _on(client: FlaskClient, agreement_url: str, headers: dict[str, str]) -> dict[str, str]:
+    """The headers of a change made on the agreement as it is now (its ETag in If-Match)."""
+    return {**headers, "If-Match": client.get(agreement_url, headers=headers).headers["ETag"]}
+
+
 def test_an_agreement_is_drafted_signed_and_followed_up(app: Flask, client: FlaskClient) -> None:
     s = _setup(app)
     manager, engineer, donor = s["manager"], s["engineer"], s["donor"]
@@ -72,7 +77,8 @@ def test_an_agreement_is_drafted_signed_and_followed_up(app: Flask, client: Flas
 
     etags = [client.get(url, headers=manager).headers["ETag"]]
     for organization, role in ((s["dinaf"], "signatory"), (s["iom"], "implementing")):
-        added = client.post(f"{url}/parties", json={"organization_id": organization, "role": role}, headers=manager)
+        party = {"organization_id": organization, "role": role}
+        added = client.post(f"{url}/parties", json=party, headers=_on(client, url, manager))
         assert added.status_code == 200, added.get_json()
         etags.append(added.headers["ETag"])
     assert len(set(etags)) == 3
@@ -83,22 +89,27 @@ def test_an_agreement_is_drafted_signed_and_followed_up(app: Flask, client: Flas
 
     due = (today() + timedelta(days=30)).isoformat()
     promise = {"organization_id": s["dinaf"], "description": "Designar un punto focal", "due_on": due}
-    with_commitment = client.post(f"{url}/commitments", json=promise, headers=manager)
+    assert client.post(f"{url}/commitments", json=promise, headers=manager).status_code == 428
+    stale = client.post(f"{url}/commitments", json=promise, headers={**manager, "If-Match": etags[0]})
+    assert stale.status_code == 412
+    with_commitment = client.post(f"{url}/commitments", json=promise, headers=_on(client, url, manager))
     assert with_commitment.status_code == 200, with_commitment.get_json()
     commitment_id = with_commitment.get_json()["commitments"][0]["id"]
-    assert client.post(f"/api/v1/commitments/{commitment_id}/done", json={}, headers=donor).status_code == 403
-    done = client.post(f"/api/v1/commitments/{commitment_id}/done", json={}, headers=engineer)
+    done_url = f"/api/v1/commitments/{commitment_id}/done"
+    assert client.post(done_url, json={}, headers=_on(client, url, donor)).status_code == 403
+    done = client.post(done_url, json={}, headers=_on(client, url, engineer))
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["commitments"][0]["done_on"] == today().isoformat()
-    again = client.post(f"/api/v1/commitments/{commitment_id}/done", json={}, headers=engineer)
+    again = client.post(done_url, json={}, headers=_on(client, url, engineer))
     assert again.status_code == 422
 
     # A signed agreement keeps two parties; a party with commitments stays.
-    assert client.delete(f"{url}/parties/{s['dinaf']}", headers=manager).status_code == 422
-    assert client.delete(f"{url}/parties/{s['iom']}", headers=manager).status_code == 422
-    assert client.delete(f"{url}/parties/999999", headers=manager).status_code == 422
-    assert client.delete(f"/api/v1/commitments/{commitment_id}", headers=engineer).status_code == 403
-    assert client.delete(f"/api/v1/commitments/{commitment_id}", headers=manager).status_code == 200
+    for organization in (s["dinaf"], s["iom"], 999999):
+        removal = client.delete(f"{url}/parties/{organization}", headers=_on(client, url, manager))
+        assert removal.status_code == 422, removal.get_json()
+    commitment_url = f"/api/v1/commitments/{commitment_id}"
+    assert client.delete(commitment_url, headers=_on(client, url, engineer)).status_code == 403
+    assert client.delete(commitment_url, headers=_on(client, url, manager)).status_code == 200
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Commitment)) == 0
 
