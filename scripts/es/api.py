@@ -65,7 +65,7 @@ TRANSLATIONS: dict = {
     "That token does not exist.": "Ese token no existe.",
     "API token": "Token de la API",
     "API tokens": "Tokens de la API",
-    "A personal access token lets another system read and change the record through the API (/api/v1) with your permissions. Send it in the header Authorization: Bearer <token>.": "Un token de acceso personal permite que otro sistema lea y modifique el registro a través de la API (/api/v1) con sus permisos. Envíelo en el encabezado Authorization: Bearer <token>.",
+    "A personal access token lets another system read and change the record through the API (/api/v1) with your permissions. Send it in this header:": "Un token de acceso personal permite que otro sistema lea y modifique el registro a través de la API (/api/v1) con sus permisos. Envíelo en este encabezado:",
     "Copy your new token now: it will not be shown again.": "Copie su nuevo token ahora: no se volverá a mostrar.",
     "New token": "Nuevo token",
     "Your tokens": "Sus tokens",

@@ -132,6 +132,7 @@ def test_a_person_creates_lists_and_revokes_tokens_on_their_account_page(app: Fl
     client.post("/language", data={"lang": "en"})
     page = client.get("/account/tokens/")
     assert page.status_code == 200 and "no tokens yet" in page.get_data(as_text=True)
+    assert "Authorization: Bearer rhb_" in page.get_data(as_text=True)  # how to send one, shown whole
 
     created = client.post("/account/tokens/", data={"name": "Donor dashboard", "expires": "30"})
     text = created.get_data(as_text=True)

@@ -52,3 +52,11 @@ def test_messages_are_extracted_from_code_and_templates() -> None:
     found = _extracted()
     assert "Sign in" in found
     assert "The e-mail or the password is not correct." in found
+
+
+def test_no_template_message_holds_angle_brackets() -> None:
+    """In a template a translated message is trusted markup (the i18n extension marks it safe), so "<token>" in
+    one would vanish as an unknown tag instead of showing: such text goes outside the message, escaped."""
+    messages = _extracted().items()
+    inside = [f"{filename}: {msgid}" for msgid, filename in messages if filename.endswith(".html") and "<" in msgid]
+    assert not inside, "\n".join(inside)
