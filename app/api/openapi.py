@@ -11,6 +11,7 @@ from typing import Any
 
 from app.api.http import DEFAULT_LIMIT, MAX_LIMIT
 from app.api.inputs import MAX_ID
+from app.api.openapi_requests import REQUEST_SCHEMAS
 from app.api.openapi_schemas import JSON, PROBLEM, SCHEMAS, enum_values, ref
 from app.centers.geography import DEPARTMENTS
 from app.core.enums import (
@@ -485,7 +486,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "paths": _paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | REQUEST_SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],
