@@ -63,3 +63,22 @@ def test_language_chosen_before_signing_in_is_kept_after_it(app: Flask, client: 
     assert '<html lang="en">' in client.get("/dashboard", headers={"Accept-Language": "es"}).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, user_id).locale == "en"
+
+
+def test_money_is_written_as_babel_writes_it_in_each_locale(app_ctx: Flask) -> None:
+    """The remembered formatting gives what Babel gives, per locale and currency, and never mixes them up."""
+    from babel.numbers import format_currency as babel_currency
+
+    from app.core.i18n import money
+
+    amounts = [Decimal("0"), Decimal("1.5"), Decimal("1.50"), Decimal("-2500.75"), Decimal("1234567.891")]
+    for locale in ("es_HN", "en_US"):
+        with force_locale(locale):
+            for currency in ("HNL", "USD", "EUR"):
+                for amount in amounts * 2:  # the second time from what was remembered
+                    assert money(amount, currency) == babel_currency(amount, currency, locale=locale)
+    with force_locale("en_US"):
+        assert money(Decimal("1500"), "USD") == "$1,500.00"
+    with force_locale("es_HN"):
+        assert money(Decimal("1500"), "HNL").startswith("L")
+    assert money(None, "USD") == ""
