@@ -283,3 +283,25 @@ def test_standards_must_be_positive_and_shares_at_most_100(english: Flask) -> No
     thresholds_update(db.session, {"persons_per_toilet": Decimal("15")})
     db.session.commit()
     assert thresholds_load(db.session)["persons_per_toilet"].value == Decimal("15")
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        (Figures(covered_area_m2=Decimal("100000000")), "covered_area_m2"),  # the column holds 8 digits
+        (Figures(water_litres_per_day=Decimal("10000000000")), "water_litres_per_day"),
+        (Figures(toilets=2**31), "toilets"),  # a 32-bit count
+    ],
+    ids=["floor-area", "water", "toilets"],
+)
+def test_a_figure_too_large_for_its_column_is_refused_on_its_field(
+    english: Flask, figures: Figures, field: str
+) -> None:
+    """On PostgreSQL such a number would overflow the column (an error page); it is a typing mistake to show."""
+    assessment = new_assessment(make_site())
+    with pytest.raises(DomainError) as error:
+        save(assessment, figures)
+    assert error.value.field == field
+    db.session.rollback()
+    stored = db.session.get(Assessment, assessment.id)
+    assert stored is not None and getattr(stored, field) is None
