@@ -9,7 +9,6 @@ the whole agreement with its new ETag.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from flask_babel import gettext as _
@@ -94,8 +93,7 @@ def agreement_patch(agreement_id: int) -> Response:
     agreement, version = editable_agreement(agreement_id)
     changes = parse_fields(json_body(), AGREEMENT_FIELDS, partial=True)
     current = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
-    current_values = asdict(services.AgreementValues(**current))
-    services.agreement_update(db.session(), agreement, _values(current_values | changes), version)
+    services.agreement_update(db.session(), agreement, _values(current | changes), version)
     return _answer(agreement)
 
 
