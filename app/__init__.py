@@ -100,6 +100,7 @@ MODEL_MODULES = (
     "app.budgets.models",
     "app.core.jobs.models",
     "app.reports.models",
+    "app.downloads.models",
     "app.api.models",
 )
 
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.audit.views import bp as audit_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.documents.views import bp as documents_bp
+    from app.downloads.views import bp as downloads_bp
     from app.exports.views import bp as exports_bp
     from app.operations.views import bp as operations_bp
     from app.organizations.views import bp as organizations_bp
@@ -146,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         budgets_bp,
         exports_bp,
         reports_bp,
+        downloads_bp,
         operations_bp,
         tokens_bp,
         api_blueprint(),

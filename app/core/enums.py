@@ -197,6 +197,15 @@ class JobStatus(LabelledEnum):
     FAILED = "failed"
 
 
+class DownloadKind(LabelledEnum):
+    """A file prepared in the background for one person: photos in a ZIP, or the portfolio exported whole."""
+
+    PHOTOS_ZIP = "photos_zip"
+    PORTFOLIO_XLSX = "portfolio_xlsx"
+    PORTFOLIO_CSV_ZIP = "portfolio_csv_zip"
+    PORTFOLIO_IATI = "portfolio_iati"
+
+
 class ReportScope(LabelledEnum):
     """What a donor report covers."""
 
@@ -319,6 +328,10 @@ _LABEL_PAIRS: list[tuple[enum.Enum, object]] = [
     (JobStatus.RUNNING, _l("Running")),
     (JobStatus.DONE, _l("Ready")),
     (JobStatus.FAILED, _l("Failed")),
+    (DownloadKind.PHOTOS_ZIP, _l("Photos (ZIP)")),
+    (DownloadKind.PORTFOLIO_XLSX, _l("Portfolio workbook (XLSX)")),
+    (DownloadKind.PORTFOLIO_CSV_ZIP, _l("Portfolio tables (CSV in a ZIP)")),
+    (DownloadKind.PORTFOLIO_IATI, _l("Portfolio in IATI 2.03 XML")),
     (ReportScope.PROJECT, _l("One project")),
     (ReportScope.CENTER, _l("One center")),
     (ReportScope.DONOR, _l("Everything the donor funds")),

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.assessments.models import Assessment, Finding
     from app.centers.models import Center
     from app.documents.models import Document
+    from app.downloads.models import Download
     from app.photos.models import Photo
     from app.projects.models import Milestone, Project
     from app.reports.models import Report
@@ -311,6 +312,16 @@ def can_view_report(user: Any, report: Report) -> bool:
     if _is(user, *STAFF):
         return True
     return bool(_is(user, Role.DONOR) and user.organization_id is not None and report.donor_id == user.organization_id)
+
+
+# --- prepared downloads ---------------------------------------------------------------------------------
+def can_list_downloads(user: Any) -> bool:
+    return _is(user, *STAFF, Role.DONOR)
+
+
+def can_view_download(user: Any, download: Download) -> bool:
+    """A prepared file is its asker's alone: it was built with their permissions, which others may not have."""
+    return bool(can_list_downloads(user) and download.user_id == user.id)
 
 
 PREDICATES = {name: fn for name, fn in globals().items() if name.startswith("can_") and callable(fn)}

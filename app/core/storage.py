@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,11 @@ class StoredFile:
 class Storage(Protocol):
     def put(self, data: bytes, suffix: str) -> str:
         """Store bytes under a new server-generated key and return the key."""
+        ...
+
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        """Store what a file holds (read from its current position) under a new key, without reading it whole
+        into memory: a ZIP of hundreds of photos is written to a temporary file first, then stored from it."""
         ...
 
     def open(self, key: str) -> BinaryIO: ...
@@ -75,13 +81,21 @@ class LocalStorage:
         self.write(key, data)
         return key
 
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        key = new_key(suffix)
+        self._write_from(key, lambda fh: shutil.copyfileobj(source, fh, 1024 * 1024))
+        return key
+
     def write(self, key: str, data: bytes) -> None:
+        self._write_from(key, lambda fh: fh.write(data))
+
+    def _write_from(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fill(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o640)
@@ -157,6 +171,12 @@ class S3Storage:
     def put(self, data: bytes, suffix: str) -> str:
         key = new_key(suffix)
         self.write(key, data)
+        return key
+
+    def put_file(self, source: BinaryIO, suffix: str) -> str:
+        key = new_key(suffix)
+        # upload_fileobj sends a large file in parts, never holding it whole
+        self.client.upload_fileobj(source, self.bucket, self._name(key), ExtraArgs={"ACL": "private"})
         return key
 
     def write(self, key: str, data: bytes) -> None:

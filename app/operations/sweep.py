@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.storage import LocalStorage, Storage, StoredFile
 from app.core.timeutil import utcnow
 from app.documents.models import DocumentVersion
+from app.downloads.models import Download
 from app.photos.models import Photo
 from app.photos.services import print_key
 from app.reports.models import Report
@@ -43,6 +44,7 @@ def referenced_keys(session: Session) -> set[str]:
         keys.update((original, display, thumb, print_key(display)))
     keys.update(session.scalars(select(DocumentVersion.storage_key)))
     keys.update(key for key in session.scalars(select(Report.file_key)) if key)
+    keys.update(key for key in session.scalars(select(Download.file_key)) if key)
     return keys
 
 

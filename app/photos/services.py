@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,36 +232,6 @@ def photos_visible_query(user: Any, filters: PhotoFilter) -> Select[tuple[Photo]
     return query
 
 
-def photos_zip(storage: Storage, photos: Sequence[Photo]) -> tuple[bytes, int]:
-    """A ZIP of the display derivatives (no metadata) of the photos allowed to leave the app.
-
-    Returns the archive and how many photos were left out because they show people without recorded consent.
-    """
-    buffer = io.BytesIO()
-    left_out = 0
-    used: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for photo in photos:
-            if not photo.may_leave_app:
-                left_out += 1
-                continue
-            name = _zip_name(photo, used)
-            archive.writestr(name, storage.read(photo.display_key))
-    return buffer.getvalue(), left_out
-
-
-def _zip_name(photo: Photo, used: set[str]) -> str:
-    base = (
-        re.sub(
-            r"[^\w\-]+", "-", photo.caption or photo.original_filename.rsplit(".", 1)[0] or "photo", flags=re.UNICODE
-        ).strip("-")[:60]
-        or "photo"
-    )
-    name = f"{photo.id:05d}-{base}.jpg"
-    used.add(name)
-    return name
-
-
 def photo_pairs(session: Session, center_id: int, project_id: int | None = None) -> list[tuple[Photo, Photo]]:
     """(before, after) pairs of a center, newest first."""
     query = select(Photo).where(Photo.center_id == center_id, Photo.pair_of_id.is_not(None))
@@ -272,13 +240,3 @@ def photo_pairs(session: Session, center_id: int, project_id: int | None = None)
     afters = list(session.scalars(query.order_by(Photo.created_at.desc())))
     befores = {p.id: p for p in session.scalars(select(Photo).where(Photo.id.in_([a.pair_of_id for a in afters])))}
     return [(befores[a.pair_of_id], a) for a in afters if a.pair_of_id in befores]
-
-
-def ids_from_form(values: Iterable[str]) -> list[int]:
-    ids: list[int] = []
-    for value in values:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids[:500]

@@ -22,7 +22,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from app.centers.models import Center
 from app.core.downloads import send_derivative_image, send_stored_attachment
-from app.core.enums import PhaseKind, PhotoStage
+from app.core.enums import DownloadKind, PhaseKind, PhotoStage
 from app.core.errors import DomainError
 from app.core.inputs import record_id
 from app.core.permissions import (
@@ -36,8 +36,9 @@ from app.core.permissions import (
     require,
 )
 from app.core.storage import storage
+from app.downloads.views import prepare
 from app.extensions import db
-from app.photos import services
+from app.photos import archive, services
 from app.photos.forms import PhotoEditForm, PhotoUploadForm, RedactForm
 from app.photos.models import Photo
 from app.photos.redaction import Box, RedactionMode
@@ -212,26 +213,22 @@ def original(photo_id: int) -> Response:
 
 @bp.post("/zip")
 @login_required
-def download_zip() -> Response | BaseResponse:
+def download_zip() -> BaseResponse:
+    """Start preparing a ZIP of the selected photos; the person follows it on the download's page."""
     require(can_list_centers(current_user))
-    ids = services.ids_from_form(request.form.getlist("photo_ids"))
-    photos = [
-        p
-        for p in db.session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id))
-        if can_view_photo(current_user, p)
-    ]
-    if not photos:
+    ids = archive.photo_ids(request.form.getlist("photo_ids"))
+    photos = db.session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id))
+    visible = [photo for photo in photos if can_view_photo(current_user, photo)]
+    back = redirect(request.referrer or url_for("photos.index"))
+    if not visible:
         flash(_("Select at least one photo to download."), "warning")
-        return redirect(request.referrer or url_for("photos.index"))
-    archive, left_out = services.photos_zip(storage(), photos)
-    if left_out:
-        flash(
-            _("%(n)d photo(s) of people without recorded consent were left out of the download.", n=left_out), "warning"
-        )
-    response = Response(archive, mimetype="application/zip")
-    response.headers["Content-Disposition"] = "attachment; filename=photos.zip"
-    response.headers["X-Photos-Left-Out"] = str(left_out)
-    return response
+        return back
+    if not any(photo.may_leave_app for photo in visible):
+        flash(_("Photos of people without recorded consent never leave the app: nothing to download."), "warning")
+        return back
+    params = {"photo_ids": [photo.id for photo in visible]}
+    started = prepare(DownloadKind.PHOTOS_ZIP, params, base_url=request.url_root)
+    return started or back
 
 
 @bp.post("/<int:photo_id>/redact")

@@ -91,11 +91,13 @@ GET: dict[str, tuple[int, int, int, int]] = {
     "budgets.import_budget": STEER,
     "budgets.rates": ADMIN,
     "exports.index": OK4,
-    "exports.iati_portfolio": OK4,
     "exports.iati_project": OK4,
-    "exports.portfolio_workbook": OK4,
-    "exports.portfolio_zip": OK4,
     "exports.portfolio_table": OK4,
+    "downloads.index": OK4,
+    # The walk's prepared download is the demo donor's: nobody else reaches it, administrators included.
+    "downloads.show": (404, 404, 404, 200),
+    "downloads.status": (404, 404, 404, 200),
+    "downloads.file": (404, 404, 404, 200),
     "reports.index": OK4,
     "reports.create": STEER,
     "reports.handover_create": STEER,
@@ -141,12 +143,14 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "budgets.import_confirm": {"engineer": 403},
     "reports.retry": {"engineer": 403},
 }
-# Writes a donor may make: signing out, choosing a language, downloading a selection of photos.
+# Writes a donor may make: signing out, choosing a language, asking for files (photos, its portfolio).
 DONOR_WRITES = {
     "auth.logout",
     "auth.set_language",
     "auth.change_password",
     "photos.download_zip",
+    "exports.prepare_portfolio",
+    "downloads.retry",
     "tokens.index",
     "tokens.revoke",
 }
@@ -244,6 +248,7 @@ def _arguments() -> dict[str, Any]:
     from app.budgets.models import BudgetLine, Expenditure
     from app.centers.models import Center
     from app.documents.models import Document, DocumentVersion
+    from app.downloads.models import Download
     from app.organizations.models import Organization
     from app.photos.models import Photo
     from app.projects.models import Milestone, Phase, Project
@@ -276,6 +281,8 @@ def _arguments() -> dict[str, Any]:
         "line_id": _first(BudgetLine, BudgetLine.project_id == project),
         "entry_id": _first(Expenditure, Expenditure.project_id == project),
         "report_id": _first(Report),
+        "download_id": _first(Download),
+        "kind": "portfolio_xlsx",
         "what": "budget",
         "fmt": "csv",
         "table": "projects",
@@ -297,6 +304,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         project = db.session.scalar(select(Project).where(Project.code == "CAMR-SPS-01"))
         upload_photo(project, "walk.jpg")
         _donor_report(project)
+        _donor_download()
         arguments = _arguments()
     yield app, arguments
     with app.app_context():
@@ -327,6 +335,26 @@ def _donor_report(project: Any) -> None:
     from flask import current_app
 
     run_job(current_app._get_current_object(), report.job_id or 0)  # type: ignore[attr-defined]
+
+
+def _donor_download() -> None:
+    """A ZIP of the walk's photos, prepared for the demo donor and built in this thread."""
+    from flask import current_app
+
+    from app.auth.models import User
+    from app.core.enums import DownloadKind
+    from app.core.jobs.runner import run_job
+    from app.downloads.services import download_create
+    from app.photos.models import Photo
+
+    donor = db.session.scalar(select(User).where(User.email == EMAILS["donor"]))
+    assert donor is not None
+    photos = list(db.session.scalars(select(Photo.id)))
+    download = download_create(
+        db.session(), donor, DownloadKind.PHOTOS_ZIP, {"photo_ids": photos}, language="en", base_url="http://localhost/"
+    )
+    db.session.commit()
+    run_job(current_app._get_current_object(), download.job_id or 0)  # type: ignore[attr-defined]
 
 
 def _client(app: Flask, role: str) -> Any:

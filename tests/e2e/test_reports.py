@@ -30,7 +30,7 @@ def test_a_report_builds_in_the_background_and_the_donor_downloads_it(page: Any,
     try:
         page.wait_for_selector(".js-download:not(.d-none)", timeout=90_000)
     except Exception as error:  # say where the build stands, not only that the button never showed
-        status_url = page.get_attribute("#report-status", "data-status-url")
+        status_url = page.get_attribute("#job-status", "data-status-url")
         state = page.request.get(f"{live_server}{status_url}").text()
         raise AssertionError(f"the report never became downloadable; its status: {state}") from error
     assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "100"

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from app.core.enums import PhaseKind, Role
 from app.extensions import db
@@ -19,16 +20,21 @@ from app.photos.models import Photo
 from app.projects.tracking import milestone_create
 from tests.budgets.helpers import add_line, spend
 from tests.conftest import login
+from tests.downloads.helpers import fetch_prepared
 from tests.exports.helpers import TwoDonors, assert_valid, two_donors
 from tests.factories import make_user
 
-DOWNLOADS = {
-    "/exports/iati/portfolio.xml": "application/xml",
-    "/exports/portfolio.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "/exports/portfolio-csv.zip": "application/zip",
+# The whole-portfolio files, prepared in the background (run inline here), and the tables sent at once.
+PREPARED = {
+    "/exports/prepare/portfolio_iati": "application/xml",
+    "/exports/prepare/portfolio_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "/exports/prepare/portfolio_csv_zip": "application/zip",
+}
+DIRECT = {
     "/exports/portfolio/projects.csv": "text/csv; charset=utf-8",
     "/exports/portfolio/budgets.csv": "text/csv; charset=utf-8",
 }
+XLSX, CSV_ZIP = "/exports/prepare/portfolio_xlsx", "/exports/prepare/portfolio_csv_zip"
 FOREIGN = ("PRJ-SECRET-B", "Proyecto secreto de B", "CTR-B", "Line of DONB", "7777.77", "Supplier of DONB")
 SECRETS = (
     "Rosa Confidencial",
@@ -88,19 +94,26 @@ def _with_private_records(world: TwoDonors) -> None:
     db.session.commit()
 
 
+def _fetch(client: FlaskClient, url: str) -> TestResponse:
+    """A direct download, or a prepared one followed to its file."""
+    if url in PREPARED:
+        return fetch_prepared(client, client.post(url, data={}))
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
 def _everything(client: FlaskClient) -> dict[str, str]:
     """The text of every portfolio download (the XLSX and the ZIP unpacked)."""
     texts = {}
-    for url in DOWNLOADS:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        data = response.get_data()
-        if url.endswith(".xlsx"):
+    for url in (*PREPARED, *DIRECT):
+        data = _fetch(client, url).get_data()
+        if url == XLSX:
             book = load_workbook(io.BytesIO(data))
             texts[url] = "\n".join(
                 str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
             )
-        elif url.endswith(".zip"):
+        elif url == CSV_ZIP:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 texts[url] = "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
         else:
@@ -172,9 +185,7 @@ def test_nothing_private_goes_out_whoever_exports(app: Flask, client: FlaskClien
     texts = _everything(client)
     texts["project"] = client.get(f"/exports/iati/project/{project_id}.xml").get_data(as_text=True)
     # The milestone is there (so its owner and notes could have been), in the workbook and the ZIP.
-    assert (
-        "Roof finished" in texts["/exports/portfolio.xlsx"] and "Roof finished" in texts["/exports/portfolio-csv.zip"]
-    )
+    assert "Roof finished" in texts[XLSX] and "Roof finished" in texts[CSV_ZIP]
     for url, text in texts.items():
         for secret in SECRETS:
             assert secret not in text, f"{secret!r} in {url}"
@@ -188,17 +199,17 @@ def test_downloads_are_attachments_with_their_mime_type(app: Flask, client: Flas
         manager = make_user(Role.MANAGER).email
         project_id = world.ours.id
     _sign_in(client, manager)
-    urls = dict(DOWNLOADS) | {f"/exports/iati/project/{project_id}.xml": "application/xml"}
+    urls = PREPARED | DIRECT | {f"/exports/iati/project/{project_id}.xml": "application/xml"}
     for url, mimetype in urls.items():
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert response.headers["Content-Type"] == mimetype, url
+        response = _fetch(client, url)
+        assert response.mimetype == mimetype.split(";")[0], url
         disposition = response.headers["Content-Disposition"]
-        assert disposition.startswith("attachment; filename=") and '"' in disposition, url
+        assert disposition.startswith("attachment; filename="), url
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "PRJ-A-iati-" in client.get(f"/exports/iati/project/{project_id}.xml").headers["Content-Disposition"]
     assert client.get("/exports/portfolio/users.csv").status_code == 404
-    etree.fromstring(client.get("/exports/iati/portfolio.xml").get_data())
+    assert client.post("/exports/prepare/photos_zip", data={}).status_code == 404
+    etree.fromstring(_fetch(client, "/exports/prepare/portfolio_iati").get_data())
 
 
 def test_the_exports_page_lists_the_downloads_and_the_project_page_links_its_xml(
@@ -210,7 +221,7 @@ def test_the_exports_page_lists_the_downloads_and_the_project_page_links_its_xml
         project_id = world.ours.id
     _sign_in(client, engineer)
     page = client.get("/exports/").get_data(as_text=True)
-    for url in DOWNLOADS:
+    for url in (*PREPARED, *DIRECT):
         assert url in page
     assert f"/exports/iati/project/{project_id}.xml" in page
     assert 'href="/exports/"' in page  # the navbar entry
@@ -218,8 +229,11 @@ def test_the_exports_page_lists_the_downloads_and_the_project_page_links_its_xml
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: FlaskClient) -> None:
-    for url in (*DOWNLOADS, "/exports/", "/exports/iati/project/1.xml"):
+    for url in (*DIRECT, "/exports/", "/exports/iati/project/1.xml"):
         response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    for url in PREPARED:
+        response = client.post(url, data={})
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
 

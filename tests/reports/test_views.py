@@ -51,7 +51,7 @@ def test_a_manager_generates_a_report_and_downloads_it_again(
         report_id, sha = report.id, report.sha256
         assert report.status is JobStatus.DONE and report.narrative == "Good <b>progress</b>"
     page = client.get(f"/reports/{report_id}")
-    assert page.status_code == 200 and b"js/reports.js" in page.data and b"<script>" not in page.data
+    assert page.status_code == 200 and b"js/job-status.js" in page.data and b"<script>" not in page.data
     status = client.get(f"/reports/{report_id}/status").get_json()
     assert status["status"] == "done" and status["progress"] == 100 and status["download_url"]
     first = client.get(f"/reports/{report_id}/download")

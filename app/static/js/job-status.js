@@ -1,7 +1,7 @@
-// Report page: follow the background build through the JSON status endpoint and show the progress.
+// Pages of a file made in the background (a report, a prepared download): follow the build through the JSON status endpoint and show the progress.
 (function () {
   "use strict";
-  var box = document.getElementById("report-status");
+  var box = document.getElementById("job-status");
   if (!box || box.dataset.finished === "yes") { return; }
   var bar = box.querySelector(".js-progress-bar");
   var meter = box.querySelector("[role=progressbar]");

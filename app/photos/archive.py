@@ -1,0 +1,77 @@
+"""Selected photos as one ZIP, prepared in the background for the person who asked (see app.downloads).
+
+Only the display copies go in (upright, no metadata: no GPS, no camera serial), and never a photo of identifiable
+people without recorded consent, whoever asks.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from typing import Any, BinaryIO
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.core.enums import DownloadKind
+from app.core.errors import DomainError
+from app.core.jobs.runner import Progress
+from app.core.permissions import can_view_photo
+from app.core.storage import storage
+from app.core.timeutil import today
+from app.downloads.services import Prepared, builder
+from app.photos.models import Photo
+
+# One request asks for at most this many photos (a gallery page selects far fewer).
+MAX_PHOTOS = 500
+
+
+def photo_ids(values: list[Any]) -> list[int]:
+    """The photo ids of a form or a download's parameters: whole numbers only, each once, at most MAX_PHOTOS."""
+    ids: list[int] = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number > 0 and number not in ids:
+            ids.append(number)
+    return ids[:MAX_PHOTOS]
+
+
+def zip_name(photo: Photo, used: set[str]) -> str:
+    """A readable, unique name inside the archive: the id, then the caption (or the original name) made safe."""
+    label = photo.caption or photo.original_filename.rsplit(".", 1)[0] or "photo"
+    base = re.sub(r"[^\w\-]+", "-", label, flags=re.UNICODE).strip("-")[:60] or "photo"
+    name = f"{photo.id:05d}-{base}.jpg"
+    used.add(name)
+    return name
+
+
+@builder(DownloadKind.PHOTOS_ZIP)
+def photos_zip(session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress) -> Prepared:
+    """Write the ZIP of the photos ``params["photo_ids"]`` that ``user`` may see and that may leave the app."""
+    ids = photo_ids(list(params.get("photo_ids") or []))
+    photos = [p for p in session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id)) if p]
+    visible = [photo for photo in photos if can_view_photo(user, photo)]
+    shareable = [photo for photo in visible if photo.may_leave_app]
+    if not shareable:
+        raise DomainError(_("None of the photos asked for may be downloaded any more."))
+    files = storage()
+    used: set[str] = set()
+    # Stored, not deflated: JPEGs do not compress, and the archive streams out as fast as the disk reads.
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for done, photo in enumerate(shareable, start=1):
+            with files.open(photo.display_key) as source, archive.open(zip_name(photo, used), "w") as target:
+                while chunk := source.read(1024 * 1024):
+                    target.write(chunk)
+            if done % 20 == 0:
+                progress(5 + 90 * done // len(shareable))
+    return Prepared(
+        filename=f"photos-{today().isoformat()}.zip",
+        mime="application/zip",
+        items=len(shareable),
+        left_out=len(ids) - len(shareable),
+    )
