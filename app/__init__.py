@@ -101,6 +101,7 @@ MODEL_MODULES = (
     "app.core.jobs.models",
     "app.reports.models",
     "app.downloads.models",
+    "app.dashboard.models",
     "app.api.models",
 )
 

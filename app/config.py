@@ -51,13 +51,16 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     # How many reverse proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-*; 0: none.
     "TRUSTED_PROXIES": 0,
-    # Background jobs (donor reports): threads per app process; inline runs each job in the request (tests).
+    # Background jobs (reports, ZIPs, exports, digests): threads per app process; inline runs each job in the
+    # request that starts it (tests).
     "JOBS_WORKERS": 2,
     "JOBS_RUN_INLINE": False,
     # A job marked running whose process has not signed for this long is failed (its process died).
     "JOBS_STALLED_SECONDS": 90,
     "JOBS_QUEUE": "rehabilita",
     "JOBS_TIMEOUT_SECONDS": 1800,
+    # A prepared download (photo ZIP, portfolio export) is kept this many days for the person who asked.
+    "DOWNLOADS_KEEP_DAYS": 7,
 }
 
 # Environment variables read as settings, with the type to convert them to.
@@ -92,6 +95,7 @@ ENV_SETTINGS: dict[str, type] = {
     "JOBS_STALLED_SECONDS": float,
     "JOBS_QUEUE": str,
     "JOBS_TIMEOUT_SECONDS": int,
+    "DOWNLOADS_KEEP_DAYS": float,
 }
 
 

@@ -1,14 +1,17 @@
 """The daily e-mail digest: each person with milestones due or overdue gets one message in their language.
 
 Optional: it only runs when ``SMTP_HOST`` is configured. Sent with the standard library (``smtplib`` and
-``email.message.EmailMessage``), one plain-text part and one HTML part per message.
+``email.message.EmailMessage``), one plain-text part and one HTML part per message, as a background job
+(:data:`JOB_KIND`) recorded in the job table: ``flask send-digest`` runs it, or queues it for the RQ workers.
+Each message accepted by the server is recorded (:class:`~app.dashboard.models.DigestDelivery`), so a run tried
+again after a failure sends only to those still waiting, and a second run on the same day sends nothing twice.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -23,8 +26,15 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.core.enums import Role
+from app.core.errors import DomainError
 from app.core.i18n import FORMAT_LOCALES
+from app.core.jobs.models import Job
+from app.core.jobs.runner import Progress, register
+from app.core.timeutil import today
+from app.dashboard.models import DigestDelivery
 from app.dashboard.notifications import Notification, notifications_for
+
+JOB_KIND = "daily_digest"
 
 
 @dataclass(frozen=True)
@@ -118,8 +128,13 @@ def digest_messages(
     return messages
 
 
-def smtp_send(settings: SmtpSettings, messages: Iterable[tuple[User, EmailMessage]]) -> DigestResult:
-    """Send over one SMTP connection; a refused recipient does not stop the others."""
+def smtp_send(
+    settings: SmtpSettings,
+    messages: Iterable[tuple[User, EmailMessage]],
+    on_sent: Callable[[User], None] | None = None,
+) -> DigestResult:
+    """Send over one SMTP connection; a refused recipient does not stop the others. ``on_sent`` is told of each
+    message as soon as the server accepted it."""
     sent: list[str] = []
     failed: list[str] = []
     with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
@@ -135,4 +150,47 @@ def smtp_send(settings: SmtpSettings, messages: Iterable[tuple[User, EmailMessag
                 failed.append(user.email)
             else:
                 sent.append(user.email)
+                if on_sent is not None:
+                    on_sent(user)
     return DigestResult(sent=sent, failed=failed)
+
+
+def digest_deliveries(session: Session, on: date) -> dict[int, int | None]:
+    """Who already got the digest of ``on``: user id -> the job that sent it."""
+    rows = session.execute(select(DigestDelivery.user_id, DigestDelivery.job_id).where(DigestDelivery.sent_on == on))
+    return {user_id: job_id for user_id, job_id in rows}
+
+
+@register(JOB_KIND)
+def _send_job(session: Session, job: Job, progress: Progress) -> None:
+    settings = SmtpSettings.from_config(current_app.config)
+    if settings is None:
+        raise DomainError(_("SMTP_HOST is not configured: no digest sent."))
+    on = today()
+    served = digest_deliveries(session, on)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Links in the messages point at the public address; the request context is only there to build them.
+    with app.test_request_context("/", base_url=app.config.get("PUBLIC_URL") or "http://localhost/"):
+        waiting = [
+            (user, message)
+            for user, message in digest_messages(
+                session, on=on, due_soon_days=int(app.config["DUE_SOON_DAYS"]), mail_from=settings.mail_from
+            )
+            if user.id not in served
+        ]
+    progress(10)
+    if not waiting:
+        return
+
+    def delivered(user: User) -> None:
+        session.add(DigestDelivery(user_id=user.id, sent_on=on, job_id=job.id))
+        session.commit()  # at once: a failure later must not send this person a second copy
+
+    try:
+        result = smtp_send(settings, waiting, on_sent=delivered)
+    except (OSError, smtplib.SMTPException) as error:
+        raise DomainError(
+            _("Could not send through %(server)s: %(error)s", server=f"{settings.host}:{settings.port}", error=error)
+        ) from error
+    if result.failed:
+        raise DomainError(_("Refused by the SMTP server: %(emails)s", emails=", ".join(result.failed)))

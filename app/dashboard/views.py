@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,8 +10,10 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import current_user, login_required
 from werkzeug.wrappers.response import Response
 
-from app.core.enums import PhaseKind, PhaseStatus, ProjectState
+from app.core.enums import JobStatus, PhaseKind, PhaseStatus, ProjectState
 from app.core.inputs import page_number
+from app.core.jobs.models import Job
+from app.core.jobs.runner import job_create, job_start, run_job
 from app.core.permissions import can_list_projects, can_receive_notifications, require
 from app.core.timeutil import today
 from app.dashboard import cache, digest, notifications, search, services
@@ -169,24 +170,33 @@ def notifications_page() -> str:
 
 
 @bp.cli.command("send-digest")
-def send_digest() -> None:
-    """E-mail each person their overdue and upcoming milestones (needs SMTP_HOST)."""
-    settings = digest.SmtpSettings.from_config(current_app.config)
-    if settings is None:
+@click.option(
+    "--queue",
+    is_flag=True,
+    help="Put the digest on the job queue (the RQ workers, with REDIS_URL) instead of sending it from here.",
+)
+def send_digest(queue: bool) -> None:
+    """E-mail each person their overdue and upcoming milestones (needs SMTP_HOST), once a day at most."""
+    if digest.SmtpSettings.from_config(current_app.config) is None:
         click.echo("SMTP_HOST is not configured: no digest sent.")
         return
-    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost/"
-    with current_app.test_request_context("/", base_url=base_url):
-        messages = digest.digest_messages(
-            db.session(), on=today(), due_soon_days=_due_soon_days(), mail_from=settings.mail_from
-        )
-        if not messages:
-            click.echo("Nobody has milestones due or overdue: no digest sent.")
-            return
-        try:
-            result = digest.smtp_send(settings, messages)
-        except (OSError, smtplib.SMTPException) as error:
-            raise click.ClickException(f"Could not send through {settings.host}:{settings.port}: {error}") from error
-    click.echo(f"Digest sent to {len(result.sent)} people.")
-    if result.failed:
-        raise click.ClickException("Refused by the SMTP server: " + ", ".join(result.failed))
+    job = job_create(db.session(), digest.JOB_KIND)
+    db.session.commit()
+    if queue:
+        job_start(job.id)
+        click.echo(f"Digest queued as job {job.id}.")
+        return
+    run_job(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    db.session.expire_all()
+    done = db.session.get(Job, job.id)
+    deliveries = digest.digest_deliveries(db.session(), today())
+    sent = sum(1 for by in deliveries.values() if by == job.id)
+    if done is None or done.status is JobStatus.FAILED:
+        error = done.error if done is not None else "the job disappeared"
+        raise click.ClickException(f"{error} (job {job.id}; sent to {sent} people before it stopped)")
+    if sent:
+        click.echo(f"Digest sent to {sent} people.")
+    elif deliveries:
+        click.echo(f"Today's digest was already sent to {len(deliveries)} people; nobody else is waiting for it.")
+    else:
+        click.echo("Nobody has milestones due or overdue: no digest sent.")

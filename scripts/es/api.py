@@ -1,7 +1,7 @@
 """Spanish for the JSON API and personal access tokens (app/api): merged into scripts/translate_es.py's
 TRANSLATIONS."""
 
-# ruff: noqa: E501, RUF001
+# ruff: noqa: E501
 from __future__ import annotations
 
 TRANSLATIONS: dict = {

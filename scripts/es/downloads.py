@@ -1,7 +1,7 @@
-"""Spanish for prepared downloads (app/downloads, and the photo ZIP and portfolio files made through it): merged
-into scripts/translate_es.py's TRANSLATIONS."""
+"""Spanish for background work: prepared downloads (app/downloads, and the photo ZIP and portfolio files made
+through it) and the daily digest job: merged into scripts/translate_es.py's TRANSLATIONS."""
 
-# ruff: noqa: E501, RUF001
+# ruff: noqa: E501
 from __future__ import annotations
 
 TRANSLATIONS: dict = {
@@ -24,4 +24,7 @@ TRANSLATIONS: dict = {
     "A whole-portfolio file is prepared in the background: you follow it on its page, and find it later under My downloads.": "Un archivo de toda la cartera se prepara en segundo plano: lo sigue en su página y luego lo encuentra en Mis descargas.",
     "None of the photos asked for may be downloaded any more.": "Ya no se puede descargar ninguna de las fotos pedidas.",
     "Photos of people without recorded consent never leave the app: nothing to download.": "Las fotos de personas sin consentimiento registrado nunca salen de la aplicación: no hay nada que descargar.",
+    "SMTP_HOST is not configured: no digest sent.": "SMTP_HOST no está configurado: no se envió el resumen.",
+    "Could not send through %(server)s: %(error)s": "No se pudo enviar por %(server)s: %(error)s",
+    "Refused by the SMTP server: %(emails)s": "Rechazado por el servidor SMTP: %(emails)s",
 }

@@ -1,6 +1,6 @@
 """Spanish for the exports (app/exports): merged into scripts/translate_es.py's TRANSLATIONS."""
 
-# ruff: noqa: E501, RUF001
+# ruff: noqa: E501
 from __future__ import annotations
 
 TRANSLATIONS: dict = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import uuid
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -12,18 +13,31 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
+from sqlalchemy import select
 
-from app.core.enums import MilestoneStatus, Role
+from app.core.enums import JobStatus, MilestoneStatus, Role
+from app.core.jobs.models import Job
+from app.core.jobs.queue import queue
+from app.dashboard.models import DigestDelivery
+from app.extensions import db
+from tests.core.test_jobs_rq import REDIS_URL, redis_or_skip
 from tests.dashboard.helpers import add_milestone
 from tests.factories import make_organization, make_project, make_user
 
 
 class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
+    """An aiosmtpd handler keeping every message it receives, and refusing the recipients in ``refuse``."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
@@ -49,12 +63,12 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _send(app: Flask, port: int | None) -> Any:
+def _send(app: Flask, port: int | None, *options: str) -> Any:
     if port is not None:
         app.config.update(
             SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_FROM="rehabilita@example.org", PUBLIC_URL="https://reh.example"
         )
-    return app.test_cli_runner().invoke(args=["send-digest"])
+    return app.test_cli_runner().invoke(args=["send-digest", *options])
 
 
 def _parts(message: EmailMessage) -> tuple[str, str]:
@@ -144,6 +158,76 @@ def test_unreachable_server_is_reported_as_a_failure(app: Flask) -> None:
     with app.app_context():
         user = make_user(Role.ENGINEER)
         add_milestone(make_project(), -1, owner_id=user.id)
-    result = _send(app, _free_port())  # nothing listens there
+    port = _free_port()  # nothing listens there
+    result = _send(app, port)
     assert result.exit_code == 1
-    assert "Could not send through 127.0.0.1" in result.output
+    assert f"127.0.0.1:{port}" in result.output and "sent to 0 people" in result.output
+    with app.app_context():
+        failed = db.session.scalars(select(Job)).one()
+        assert failed.kind == "daily_digest" and failed.status is JobStatus.FAILED
+
+
+def _two_people_due(app: Flask) -> None:
+    with app.app_context():
+        ana = make_user(Role.ENGINEER, email="ana@example.org", locale="en")
+        beto = make_user(Role.MANAGER, email="beto@example.org", locale="en")
+        project = make_project()
+        add_milestone(project, -3, owner_id=ana.id)
+        add_milestone(project, 2, owner_id=beto.id)
+
+
+def test_a_second_run_the_same_day_sends_nobody_a_second_copy(app: Flask, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    _two_people_due(app)
+    assert "Digest sent to 2 people." in _send(app, port).output
+    again = _send(app, port)
+    assert again.exit_code == 0
+    assert "already sent to 2 people" in again.output
+    assert len(handler.messages) == 2
+
+
+def test_a_refused_recipient_fails_the_run_and_a_retry_sends_only_to_them(app: Flask, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    _two_people_due(app)
+    handler.refuse = {"beto@example.org"}
+    first = _send(app, port)
+    assert first.exit_code == 1
+    assert "beto@example.org" in first.output and "sent to 1 people" in first.output
+    assert handler.recipients == [["ana@example.org"]]
+
+    handler.refuse = set()
+    second = _send(app, port)
+    assert second.exit_code == 0 and "Digest sent to 1 people." in second.output
+    assert handler.recipients == [["ana@example.org"], ["beto@example.org"]]
+
+
+def test_queued_the_digest_is_sent_by_the_job_runner(app: Flask, inbox: tuple[Inbox, int]) -> None:
+    """``--queue``: the command only records the job; the runner (here the thread pool) sends the messages."""
+    handler, port = inbox
+    _two_people_due(app)
+    result = _send(app, port, "--queue")
+    assert result.exit_code == 0 and "Digest queued as job" in result.output
+    with app.app_context():
+        executor = app.extensions["job_executor"]
+        executor.shutdown(wait=True)  # the pool's thread finishes the job
+        app.extensions.pop("job_executor")
+        job = db.session.scalars(select(Job)).one()
+        assert job.status is JobStatus.DONE
+        assert len(set(db.session.scalars(select(DigestDelivery.user_id)))) == 2 and len(handler.messages) == 2
+
+
+def test_on_redis_the_digest_waits_for_a_worker(app: Flask, inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    redis_or_skip()
+    app.config.update(REDIS_URL=REDIS_URL, JOBS_QUEUE=f"test-{uuid.uuid4().hex}")
+    _two_people_due(app)
+    try:
+        assert "Digest queued as job" in _send(app, port, "--queue").output
+        assert handler.messages == []  # nothing sent until a worker takes it
+        with app.app_context():  # as `flask jobs-worker` has (the flask command pushes one; app.cli does not)
+            worker = app.test_cli_runner().invoke(args=["jobs-worker", "--burst"])
+        assert worker.exit_code == 0, worker.output
+        assert sorted(r[0] for r in handler.recipients) == ["ana@example.org", "beto@example.org"]
+    finally:
+        with app.app_context():
+            queue(app).delete(delete_jobs=True)
