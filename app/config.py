@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     # Photos are refused above these sizes (decompression bombs, files too large to send from the field).
     "PHOTO_MAX_BYTES": 40 * 1024 * 1024,
     "PHOTO_MAX_PIXELS": 64_000_000,
+    # Photos above this many pixels get their copies from a background job, not during the upload (0: never).
+    "PHOTO_BACKGROUND_PIXELS": 24_000_000,
     # The daily e-mail digest (``flask send-digest``) is off until SMTP_HOST is set.
     "SMTP_HOST": "",
     "SMTP_PORT": 25,
@@ -81,6 +83,7 @@ ENV_SETTINGS: dict[str, type] = {
     "STORAGE_S3_ENDPOINT_URL": str,
     "STORAGE_S3_REGION": str,
     "PHOTO_MAX_PIXELS": int,
+    "PHOTO_BACKGROUND_PIXELS": int,
     "SMTP_HOST": str,
     "SMTP_PORT": int,
     "SMTP_USERNAME": str,

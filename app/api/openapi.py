@@ -244,7 +244,8 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/photos/{photo_id}/image.jpg": {
             "get": _operation(
-                "The photo as shown in the app: JPEG, camera metadata removed, redactions applied",
+                "The photo as shown in the app: JPEG, camera metadata removed, redactions applied (409 while a large "
+                "photo's copy is still being made, or when its pixels could not be read)",
                 {"200": {"description": "JPEG", "content": {"image/jpeg": {"schema": {"type": "string"}}}}},
                 parameters=[_id_parameter("photo_id")],
             ),

@@ -22,6 +22,7 @@ from app.core.enums import (
     PartyRole,
     PhaseKind,
     PhaseStatus,
+    PhotoCopies,
     PhotoStage,
     Population,
     ProjectKind,
@@ -176,6 +177,13 @@ SCHEMAS: dict[str, Any] = {
             "stage": nullable("string", enum=[*enum_values(PhotoStage), None]),
             "identifiable_people": {"type": "boolean"},
             "consent_recorded": {"type": "boolean"},
+            "copies": {
+                "type": "string",
+                "enum": enum_values(PhotoCopies),
+                "description": "Whether the display copy is made: a large photo gets it from a background job "
+                "('pending' until then; 'failed' when its pixels could not be read). The image is served once "
+                "'ready'.",
+            },
             "created_at": TIME,
             "links": links("self", "image", "page"),
         }

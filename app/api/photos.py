@@ -18,8 +18,9 @@ from app.api.problems import ApiProblem, invalid
 from app.api.projects import visible_project
 from app.api.serializers import iso
 from app.core.downloads import send_derivative_image
-from app.core.enums import PhaseKind, PhotoStage
+from app.core.enums import PhaseKind, PhotoCopies, PhotoStage
 from app.core.errors import DomainError
+from app.core.jobs.runner import job_start
 from app.core.permissions import can_upload_photo, can_view_photo, require
 from app.core.storage import storage
 from app.extensions import db
@@ -58,6 +59,7 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "stage": photo.stage.value if photo.stage else None,
         "identifiable_people": photo.identifiable_people,
         "consent_recorded": photo.consent_recorded,
+        "copies": photo.copies.value,
         "created_at": iso(photo.created_at),
         "links": {
             "self": url_for("api.photo_get", photo_id=photo.id),
@@ -94,6 +96,10 @@ def photo_get(photo_id: int) -> Response:
 def photo_image(photo_id: int) -> Response:
     """The display copy: a JPEG without camera metadata (no GPS), with the photo's redactions applied."""
     photo = visible_photo(photo_id)
+    if photo.copies is PhotoCopies.PENDING:
+        raise ApiProblem(409, _("The photo is still being prepared; ask again in a moment."))
+    if photo.copies is PhotoCopies.FAILED:
+        raise ApiProblem(409, _("The photo could not be read; upload it again."))
     return send_derivative_image(photo.display_key)
 
 
@@ -134,10 +140,13 @@ def photo_create(project_id: int) -> Response:
             description=_description(values),
             max_bytes=limit,
             max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+            background_pixels=current_app.config["PHOTO_BACKGROUND_PIXELS"],
         )
     except DomainError as error:
         # The photo services name the web form's field; here the part is called "photo".
         field = FILE_FIELD if error.field in (None, "photos") else error.field
         raise invalid({field: [str(error.message)]}, str(error.message)) from None
     db.session.commit()
+    if photo.job_id is not None and not photo.ready:
+        job_start(photo.job_id)
     return created_unversioned(photo_json(photo))

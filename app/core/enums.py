@@ -197,6 +197,15 @@ class JobStatus(LabelledEnum):
     FAILED = "failed"
 
 
+class PhotoCopies(LabelledEnum):
+    """Whether a photo's display and thumbnail copies are made: at once for most photos, in the background for
+    photos too large to decode during the upload (until then a plain placeholder stands in)."""
+
+    READY = "ready"
+    PENDING = "pending"
+    FAILED = "failed"
+
+
 class DownloadKind(LabelledEnum):
     """A file prepared in the background for one person: photos in a ZIP, or the portfolio exported whole."""
 
@@ -328,6 +337,9 @@ _LABEL_PAIRS: list[tuple[enum.Enum, object]] = [
     (JobStatus.RUNNING, _l("Running")),
     (JobStatus.DONE, _l("Ready")),
     (JobStatus.FAILED, _l("Failed")),
+    (PhotoCopies.READY, _l("Ready")),
+    (PhotoCopies.PENDING, _l("Being prepared")),
+    (PhotoCopies.FAILED, _l("Could not be read")),
     (DownloadKind.PHOTOS_ZIP, _l("Photos (ZIP)")),
     (DownloadKind.PORTFOLIO_XLSX, _l("Portfolio workbook (XLSX)")),
     (DownloadKind.PORTFOLIO_CSV_ZIP, _l("Portfolio tables (CSV in a ZIP)")),

@@ -55,7 +55,7 @@ def photos_zip(session: Session, user: User, params: dict[str, Any], out: Binary
     """Write the ZIP of the photos ``params["photo_ids"]`` that ``user`` may see and that may leave the app."""
     ids = photo_ids(list(params.get("photo_ids") or []))
     photos = [p for p in session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id)) if p]
-    visible = [photo for photo in photos if can_view_photo(user, photo)]
+    visible = [photo for photo in photos if photo.ready and can_view_photo(user, photo)]
     shareable = [photo for photo in visible if photo.may_leave_app]
     if not shareable:
         raise DomainError(_("None of the photos asked for may be downloaded any more."))

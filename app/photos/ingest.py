@@ -132,11 +132,45 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def ingest_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedPhoto:
-    """Check a photo by its content, decode it fully once, and make its upright display and thumbnail JPEGs.
+@dataclass(frozen=True)
+class InspectedPhoto:
+    """What a photo's header says, after the checks that need no decoding (type, size, pixels, hidden content)."""
 
-    Raises :class:`PhotoRejected` with a readable message for anything that is not a sound photo.
-    """
+    sha256: str
+    mime: str
+    size_bytes: int
+    width: int  # upright, as people see it
+    height: int
+    metadata: PhotoMetadata
+
+
+def _unreadable(error: BaseException, max_pixels: int) -> PhotoRejected:
+    if isinstance(error, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return PhotoRejected(
+            _l(
+                "The photo has too many pixels to open safely (the limit is %(limit)d megapixels).",
+                limit=max_pixels // 1_000_000,
+            )
+        )
+    return PhotoRejected(_l("The photo is damaged or incomplete and cannot be opened. Try sending it again."))
+
+
+_UNREADABLE = (
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    IndexError,
+    TypeError,
+    KeyError,
+)
+
+
+def _open_checked(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[Image.Image, InspectedPhoto]:
+    """Check by content and open the header (nothing decoded yet); the caller decodes inside the same guard."""
     if not data:
         raise PhotoRejected(_l("The file is empty."))
     if len(data) > max_bytes:
@@ -153,65 +187,89 @@ def ingest_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedPho
     if mime == "image/heic" and not HEIF_SUPPORTED:
         raise PhotoRejected(_l("HEIC photos are not supported on this server. Send the photo as JPEG."))
     _refuse_polyglots(data)
+    image = Image.open(io.BytesIO(data))
+    if image.format not in _PILLOW_FORMATS[mime]:
+        raise PhotoRejected(_l("This file is not a photo. Send JPEG, PNG, WebP or HEIC (iPhone) pictures."))
+    width, height = image.size
+    if width * height > max_pixels:
+        raise PhotoRejected(
+            _l(
+                "The photo has too many pixels (%(mp)d megapixels; the limit is %(limit)d).",
+                mp=width * height // 1_000_000,
+                limit=max_pixels // 1_000_000,
+            )
+        )
+    metadata = read_metadata(image)
+    if metadata.orientation >= 5:
+        width, height = height, width
+    inspected = InspectedPhoto(hashlib.sha256(data).hexdigest(), mime, len(data), width, height, metadata)
+    return image, inspected
 
+
+def inspect_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedPhoto:
+    """Check a photo by its content and read its header, without decoding the pixels (fast at any size): a photo
+    too large to decode during the upload is accepted on this, and decoded by :func:`ingest_photo` in the
+    background, which still refuses it if its pixels turn out damaged."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in _PILLOW_FORMATS[mime]:
-                raise PhotoRejected(_l("This file is not a photo. Send JPEG, PNG, WebP or HEIC (iPhone) pictures."))
-            width, height = image.size
-            if width * height > max_pixels:
-                raise PhotoRejected(
-                    _l(
-                        "The photo has too many pixels (%(mp)d megapixels; the limit is %(limit)d).",
-                        mp=width * height // 1_000_000,
-                        limit=max_pixels // 1_000_000,
-                    )
-                )
-            metadata = read_metadata(image)
+            image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels)
+            image.close()
+    except PhotoRejected:
+        raise
+    except _UNREADABLE as error:
+        raise _unreadable(error, max_pixels) from error
+    return inspected
+
+
+def ingest_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedPhoto:
+    """Check a photo by its content, decode it fully once, and make its upright display and thumbnail JPEGs.
+
+    Raises :class:`PhotoRejected` with a readable message for anything that is not a sound photo.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels)
             if image.format == "JPEG":
                 # Ask for the display size with the photo's own proportions: DCT scaling then decodes at the
                 # smallest scale whose longest side still reaches DISPLAY_PX (1/4 for a 48 MP photo).
+                width, height = image.size
                 scale = DISPLAY_PX / max(width, height)
                 if scale < 1:
                     image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
             image.load()
     except PhotoRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRejected(
-            _l(
-                "The photo has too many pixels to open safely (the limit is %(limit)d megapixels).",
-                limit=max_pixels // 1_000_000,
-            )
-        ) from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, TypeError, KeyError) as error:
-        raise PhotoRejected(
-            _l("The photo is damaged or incomplete and cannot be opened. Try sending it again.")
-        ) from error
+    except _UNREADABLE as error:
+        raise _unreadable(error, max_pixels) from error
 
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     display = _to_rgb(image)
     display.thumbnail((DISPLAY_PX, DISPLAY_PX), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    transpose = _TRANSPOSE.get(metadata.orientation)
+    transpose = _TRANSPOSE.get(inspected.metadata.orientation)
     if transpose is not None:
         display = display.transpose(transpose)
-        if metadata.orientation >= 5:
-            width, height = height, width
     thumb = display.copy()
     thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.LANCZOS)  # never enlarges a small photo
     return IngestedPhoto(
-        sha256=hashlib.sha256(data).hexdigest(),
-        mime=mime,
-        size_bytes=len(data),
-        width=width,
-        height=height,
-        metadata=metadata,
+        sha256=inspected.sha256,
+        mime=inspected.mime,
+        size_bytes=inspected.size_bytes,
+        width=inspected.width,
+        height=inspected.height,
+        metadata=inspected.metadata,
         display=Derivative(_jpeg(display), display.width, display.height),
         thumb=Derivative(_jpeg(thumb), thumb.width, thumb.height),
     )
+
+
+def placeholder(width: int, height: int, longest: int) -> Derivative:
+    """A plain grey JPEG with the photo's proportions, shown until its real copies are made in the background."""
+    scale = min(1.0, longest / max(width, height, 1))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return Derivative(_jpeg(Image.new("RGB", size, (222, 226, 230))), *size)
 
 
 def print_derivative(display: bytes) -> Derivative:

@@ -7,7 +7,8 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.centers.models import Center
-from app.core.enums import PhaseKind, PhotoStage
+from app.core.enums import PhaseKind, PhotoCopies, PhotoStage
+from app.core.jobs.models import Job
 from app.core.models import Audited, enum_column
 from app.extensions import db
 from app.projects.models import Project
@@ -57,16 +58,28 @@ class Photo(Audited, db.Model):  # type: ignore[name-defined,misc]
     consent_recorded: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # An administrator blurred or cropped the derivatives (faces, names); the original is unchanged.
     redacted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # A photo too large to decode during its upload gets its copies from a background job; until then the display
+    # and thumbnail keys hold grey placeholders, and the photo stays out of reports, ZIPs and the API's image.
+    copies: Mapped[PhotoCopies] = mapped_column(
+        enum_column(PhotoCopies), nullable=False, default=PhotoCopies.READY, server_default=PhotoCopies.READY.name
+    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True)
 
     center: Mapped[Center] = relationship(Center, lazy="joined")
     project: Mapped[Project | None] = relationship(Project, lazy="joined")
     pair_of: Mapped[Photo | None] = relationship("Photo", remote_side=[id], lazy="select")
+    job: Mapped[Job | None] = relationship(Job, lazy="select")
 
     __table_args__ = (
         Index("ix_photos_center_created", "center_id", "created_at"),
         Index("ix_photos_project_phase", "project_id", "phase"),
         Index("ix_photos_pair_of_id", "pair_of_id"),
     )
+
+    @property
+    def ready(self) -> bool:
+        """Its display and thumbnail are the real ones (not placeholders)."""
+        return self.copies is PhotoCopies.READY
 
     @property
     def may_leave_app(self) -> bool:

@@ -14,10 +14,20 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.centers.models import Center
-from app.core.enums import PhaseKind, PhotoStage, Role
+from app.core.enums import PhaseKind, PhotoCopies, PhotoStage, Role
 from app.core.errors import DomainError
+from app.core.jobs.runner import job_create
 from app.core.storage import Storage
-from app.photos.ingest import Derivative, ingest_photo, print_derivative
+from app.photos.copies import COPIES_JOB
+from app.photos.ingest import (
+    DISPLAY_PX,
+    THUMB_PX,
+    Derivative,
+    ingest_photo,
+    inspect_photo,
+    placeholder,
+    print_derivative,
+)
 from app.photos.models import Photo
 from app.photos.redaction import Box, RedactionMode, redact
 from app.projects.models import Project, ProjectFunding
@@ -86,36 +96,53 @@ def photo_upload(
     description: PhotoDescription,
     max_bytes: int,
     max_pixels: int,
+    background_pixels: int = 0,
 ) -> Photo:
-    """Check, store and record one photo. A refused or failed photo leaves nothing behind."""
+    """Check, store and record one photo. A refused or failed photo leaves nothing behind.
+
+    A photo of more than ``background_pixels`` (0: none) is checked by its header only and recorded with
+    placeholder copies and a queued job (:mod:`app.photos.copies`) that decodes it and makes the real ones; the
+    caller starts the job once it has committed.
+    """
     _check_place(session, center_id, project_id)
     digest = hashlib.sha256(data).hexdigest()
     existing = session.scalar(select(Photo).where(Photo.sha256 == digest))
     if existing is not None:
         raise DuplicatePhoto(existing)
-    ingested = ingest_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    facts = inspect_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    later = 0 < background_pixels < facts.width * facts.height
+    if later:
+        display, thumb = (
+            placeholder(facts.width, facts.height, DISPLAY_PX),
+            placeholder(facts.width, facts.height, THUMB_PX),
+        )
+    else:
+        ingested = ingest_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        display, thumb = ingested.display, ingested.thumb
     keys: list[str] = []
     try:
-        keys.append(storage.put(data, SUFFIX[ingested.mime]))
-        keys.append(storage.put(ingested.display.data, ".jpg"))
-        keys.append(storage.put(ingested.thumb.data, ".jpg"))
+        keys.append(storage.put(data, SUFFIX[facts.mime]))
+        keys.append(storage.put(display.data, ".jpg"))
+        keys.append(storage.put(thumb.data, ".jpg"))
         photo = Photo(
             center_id=center_id,
             project_id=project_id,
             original_key=keys[0],
             display_key=keys[1],
             thumb_key=keys[2],
-            sha256=ingested.sha256,
-            mime=ingested.mime,
-            size_bytes=ingested.size_bytes,
-            width=ingested.width,
-            height=ingested.height,
-            display_width=ingested.display.width,
-            display_height=ingested.display.height,
+            sha256=facts.sha256,
+            mime=facts.mime,
+            size_bytes=facts.size_bytes,
+            width=facts.width,
+            height=facts.height,
+            display_width=display.width,
+            display_height=display.height,
             original_filename=_clean_label(filename),
-            taken_at=ingested.metadata.taken_at,
-            gps_latitude=ingested.metadata.latitude,
-            gps_longitude=ingested.metadata.longitude,
+            taken_at=facts.metadata.taken_at,
+            gps_latitude=facts.metadata.latitude,
+            gps_longitude=facts.metadata.longitude,
+            copies=PhotoCopies.PENDING if later else PhotoCopies.READY,
+            job_id=job_create(session, COPIES_JOB).id if later else None,
         )
         _describe(photo, description)
         session.add(photo)
@@ -177,6 +204,8 @@ def photo_print_image(storage: Storage, photo: Photo) -> Derivative:
 def photo_redact(session: Session, storage: Storage, photo: Photo, box: Box, mode: RedactionMode) -> list[str]:
     """Replace the display and thumbnail with a blurred or cropped version; returns the old keys to remove once
     the change is committed. The original is not touched."""
+    if not photo.ready:
+        raise DomainError(_("This photo is still being prepared; it can be changed once it is ready."))
     display, thumb = redact(storage.read(photo.display_key), box, mode)
     old = [photo.display_key, print_key(photo.display_key), photo.thumb_key]
     new_keys = [storage.put(display.data, ".jpg"), storage.put(thumb.data, ".jpg")]
@@ -209,6 +238,7 @@ class PhotoFilter:
     phase: PhaseKind | None = None
     stage: PhotoStage | None = None
     only_shareable: bool = False
+    only_ready: bool = False
 
 
 def photos_visible_query(user: Any, filters: PhotoFilter) -> Select[tuple[Photo]]:
@@ -223,6 +253,8 @@ def photos_visible_query(user: Any, filters: PhotoFilter) -> Select[tuple[Photo]
         query = query.where(Photo.phase == filters.phase)
     if filters.stage:
         query = query.where(Photo.stage == filters.stage)
+    if filters.only_ready:
+        query = query.where(Photo.copies == PhotoCopies.READY)
     donor = getattr(user, "role", None) is Role.DONOR
     if filters.only_shareable or donor:
         query = query.where((Photo.identifiable_people.is_(False)) | (Photo.consent_recorded.is_(True)))

@@ -22,9 +22,10 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from app.centers.models import Center
 from app.core.downloads import send_derivative_image, send_stored_attachment
-from app.core.enums import DownloadKind, PhaseKind, PhotoStage
+from app.core.enums import DownloadKind, PhaseKind, PhotoCopies, PhotoStage
 from app.core.errors import DomainError
 from app.core.inputs import record_id
+from app.core.jobs.runner import job_fail_if_stalled, job_requeue, job_start
 from app.core.permissions import (
     can_delete_photo,
     can_edit_photo,
@@ -144,11 +145,14 @@ def _store_one(file: FileStorage, center: Center, form: PhotoUploadForm) -> dict
             description=_description(form),
             max_bytes=current_app.config["PHOTO_MAX_BYTES"],
             max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+            background_pixels=current_app.config["PHOTO_BACKGROUND_PIXELS"],
         )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         return {"ok": False, "name": name, "error": str(error.message)}
+    if photo.job_id is not None and not photo.ready:
+        job_start(photo.job_id)
     return {
         "ok": True,
         "name": name,
@@ -162,6 +166,8 @@ def _store_one(file: FileStorage, center: Center, form: PhotoUploadForm) -> dict
 @login_required
 def show(photo_id: int) -> str | BaseResponse:
     photo = _photo_or_404(photo_id)
+    if not photo.ready and job_fail_if_stalled(db.session(), photo.job):
+        db.session.commit()  # the copies' job lost its process: say so, and offer to try again
     form = PhotoEditForm(obj=photo)
     if request.method == "GET":
         form.phase.data = photo.phase.value if photo.phase else ""
@@ -223,12 +229,36 @@ def download_zip() -> BaseResponse:
     if not visible:
         flash(_("Select at least one photo to download."), "warning")
         return back
+    visible = [photo for photo in visible if photo.ready]
+    if not visible:
+        flash(_("The selected photos are still being prepared. Ask again in a moment."), "warning")
+        return back
     if not any(photo.may_leave_app for photo in visible):
         flash(_("Photos of people without recorded consent never leave the app: nothing to download."), "warning")
         return back
     params = {"photo_ids": [photo.id for photo in visible]}
     started = prepare(DownloadKind.PHOTOS_ZIP, params, base_url=request.url_root)
     return started or back
+
+
+@bp.post("/<int:photo_id>/copies")
+@login_required
+def copies_retry(photo_id: int) -> BaseResponse:
+    """Make the copies of a large photo again, when the job making them stopped (a restarted server)."""
+    photo = _photo_or_404(photo_id)
+    require(can_edit_photo(current_user, photo))
+    job = photo.job
+    job_fail_if_stalled(db.session(), job)
+    if job is None or photo.ready or not job.retryable:
+        db.session.commit()
+        flash(_("There is nothing to try again for this photo."), "warning")
+    else:
+        photo.copies = PhotoCopies.PENDING
+        job_requeue(db.session(), job)
+        db.session.commit()
+        job_start(job.id)
+        flash(_("The copies of this photo are being made again."), "info")
+    return redirect(url_for("photos.show", photo_id=photo.id))
 
 
 @bp.post("/<int:photo_id>/redact")

@@ -28,6 +28,7 @@ from app.core.enums import (
     AgreementStatus,
     AssessmentStatus,
     MilestoneStatus,
+    PhotoCopies,
     PhotoStage,
     ProjectState,
     ReportKind,
@@ -276,13 +277,14 @@ def _photos(
     session: Session, storage: Storage, ids: Sequence[int], start: date, end: date
 ) -> tuple[tuple[tuple[PhotoItem, PhotoItem], ...], tuple[PhotoItem, ...], int]:
     shareable = (
-        photos_visible_query(None, PhotoFilter(only_shareable=True))
+        photos_visible_query(None, PhotoFilter(only_shareable=True, only_ready=True))
         .where(Photo.project_id.in_(ids))
         .order_by(None)
         .order_by(Photo.id)
     )
     allowed: dict[int, Photo] = {photo.id: photo for photo in cast("list[Photo]", session.scalars(shareable).all())}
-    every = session.scalars(select(Photo.id).where(Photo.project_id.in_(ids))).all()
+    # Photos still being prepared are not left out: they are not there yet.
+    every = session.scalars(select(Photo.id).where(Photo.project_id.in_(ids), Photo.copies == PhotoCopies.READY)).all()
     left_out = len(every) - len(allowed)
     pairs: list[tuple[PhotoItem, PhotoItem]] = []
     used: set[int] = set()

@@ -1,5 +1,6 @@
 """Spanish for background work: prepared downloads (app/downloads, and the photo ZIP and portfolio files made
-through it) and the daily digest job: merged into scripts/translate_es.py's TRANSLATIONS."""
+through it), the daily digest job and the copies of large photos: merged into scripts/translate_es.py's
+TRANSLATIONS."""
 
 # ruff: noqa: E501
 from __future__ import annotations
@@ -27,4 +28,16 @@ TRANSLATIONS: dict = {
     "SMTP_HOST is not configured: no digest sent.": "SMTP_HOST no está configurado: no se envió el resumen.",
     "Could not send through %(server)s: %(error)s": "No se pudo enviar por %(server)s: %(error)s",
     "Refused by the SMTP server: %(emails)s": "Rechazado por el servidor SMTP: %(emails)s",
+    "The photo is still being prepared; ask again in a moment.": "La foto aún se está preparando; vuelva a pedirla en un momento.",
+    "The photo could not be read; upload it again.": "No se pudo leer la foto; súbala de nuevo.",
+    "Being prepared": "En preparación",
+    "Could not be read": "No se pudo leer",
+    "The photo of this job no longer exists.": "La foto de esta tarea ya no existe.",
+    "This photo is still being prepared; it can be changed once it is ready.": "Esta foto aún se está preparando; podrá modificarse cuando esté lista.",
+    "The selected photos are still being prepared. Ask again in a moment.": "Las fotos seleccionadas aún se están preparando. Vuelva a pedirlas en un momento.",
+    "There is nothing to try again for this photo.": "No hay nada que reintentar para esta foto.",
+    "The copies of this photo are being made again.": "Las copias de esta foto se están haciendo de nuevo.",
+    "This photo is large: the copy shown here is being made in the background. Reload the page in a moment.": "Esta foto es grande: la copia que se muestra aquí se está haciendo en segundo plano. Recargue la página en un momento.",
+    "This photo could not be read:": "No se pudo leer esta foto:",
+    "It is not shown or sent anywhere. Delete it and upload it again.": "No se muestra ni se envía a ningún lugar. Elimínela y súbala de nuevo.",
 }

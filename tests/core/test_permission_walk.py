@@ -120,6 +120,8 @@ POST_REFUSED: dict[str, dict[str, int]] = {
     "projects.milestone_close": {"engineer": 403},
     "photos.delete": {"manager": 403, "engineer": 403},
     "photos.redact_view": {"manager": 403, "engineer": 403},
+    # Making a large photo's copies again: its uploader (the demo engineer uploaded the walk's photo) or a manager.
+    "photos.copies_retry": {},
     "documents.set_status": {"engineer": 403},
     "assessments.submit": {},
     "assessments.review": {},
