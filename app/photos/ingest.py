@@ -169,7 +169,9 @@ _UNREADABLE = (
 )
 
 
-def _open_checked(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[Image.Image, InspectedPhoto]:
+def _open_checked(
+    data: bytes, *, max_bytes: int, max_pixels: int, sha256: str | None = None
+) -> tuple[Image.Image, InspectedPhoto]:
     """Check by content and open the header (nothing decoded yet); the caller decodes inside the same guard."""
     if not data:
         raise PhotoRejected(_l("The file is empty."))
@@ -202,18 +204,18 @@ def _open_checked(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[Imag
     metadata = read_metadata(image)
     if metadata.orientation >= 5:
         width, height = height, width
-    inspected = InspectedPhoto(hashlib.sha256(data).hexdigest(), mime, len(data), width, height, metadata)
+    inspected = InspectedPhoto(sha256 or hashlib.sha256(data).hexdigest(), mime, len(data), width, height, metadata)
     return image, inspected
 
 
-def inspect_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedPhoto:
+def inspect_photo(data: bytes, *, max_bytes: int, max_pixels: int, sha256: str | None = None) -> InspectedPhoto:
     """Check a photo by its content and read its header, without decoding the pixels (fast at any size): a photo
     too large to decode during the upload is accepted on this, and decoded by :func:`ingest_photo` in the
     background, which still refuses it if its pixels turn out damaged."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels)
+            image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels, sha256=sha256)
             image.close()
     except PhotoRejected:
         raise
@@ -222,15 +224,21 @@ def inspect_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> InspectedP
     return inspected
 
 
-def ingest_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> IngestedPhoto:
+def ingest_photo(
+    data: bytes, *, max_bytes: int, max_pixels: int, inspected: InspectedPhoto | None = None
+) -> IngestedPhoto:
     """Check a photo by its content, decode it fully once, and make its upright display and thumbnail JPEGs.
 
+    ``inspected``: what :func:`inspect_photo` found for these very bytes; its checks are not repeated.
     Raises :class:`PhotoRejected` with a readable message for anything that is not a sound photo.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels)
+            if inspected is None:
+                image, inspected = _open_checked(data, max_bytes=max_bytes, max_pixels=max_pixels)
+            else:
+                image = Image.open(io.BytesIO(data))
             if image.format == "JPEG":
                 # Ask for the display size with the photo's own proportions: DCT scaling then decodes at the
                 # smallest scale whose longest side still reaches DISPLAY_PX (1/4 for a 48 MP photo).

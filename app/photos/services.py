@@ -109,7 +109,7 @@ def photo_upload(
     existing = session.scalar(select(Photo).where(Photo.sha256 == digest))
     if existing is not None:
         raise DuplicatePhoto(existing)
-    facts = inspect_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    facts = inspect_photo(data, max_bytes=max_bytes, max_pixels=max_pixels, sha256=digest)
     later = 0 < background_pixels < facts.width * facts.height
     if later:
         display, thumb = (
@@ -117,7 +117,7 @@ def photo_upload(
             placeholder(facts.width, facts.height, THUMB_PX),
         )
     else:
-        ingested = ingest_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        ingested = ingest_photo(data, max_bytes=max_bytes, max_pixels=max_pixels, inspected=facts)
         display, thumb = ingested.display, ingested.thumb
     keys: list[str] = []
     try:
