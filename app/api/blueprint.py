@@ -24,6 +24,7 @@ def api_blueprint() -> Blueprint:
         budgets,
         centers,
         documents,
+        downloads,
         exports,
         partners,
         phases,

@@ -51,6 +51,7 @@ class Field:
     choices: tuple[str, ...] = ()
     enum_type: type[enum.Enum] | None = None
     description: str = ""
+    max_items: int = 50  # ids
 
     def schema(self) -> dict[str, Any]:
         """This field as a JSON Schema (OpenAPI 3.1)."""
@@ -71,7 +72,8 @@ class Field:
             items = {"type": "string", "enum": list(self.values())}
             schema = {"type": "array", "items": items, "uniqueItems": True, "maxItems": len(self.values())}
         elif self.kind == "ids":
-            schema = {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "maxItems": 50}
+            number = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+            schema = {"type": "array", "items": number, "maxItems": self.max_items}
         else:  # pragma: no cover - a programming error
             raise ValueError(self.kind)
         if self.nullable:
@@ -145,7 +147,7 @@ def _convert(field: Field, value: Any) -> Any:
         chosen = list(dict.fromkeys(value))
         return [field.enum_type(item) for item in chosen] if field.enum_type is not None else chosen
     if field.kind == "ids":
-        if not isinstance(value, list) or len(value) > 50:
+        if not isinstance(value, list) or len(value) > field.max_items:
             raise ValueError(_("Expected a list of ids."))
         if any(isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= MAX_ID for item in value):
             raise ValueError(_("Expected a list of ids."))

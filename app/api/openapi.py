@@ -30,6 +30,7 @@ from app.core.enums import (
     ProjectState,
     SpendKind,
 )
+from app.core.spreadsheets import XLSX_MIMETYPE, XML_MIMETYPE, ZIP_MIMETYPE
 from app.exports.tables import TABLES
 
 BINARY = {"type": "string"}
@@ -81,6 +82,10 @@ def _ok(schema: str, status: str = "200", description: str = "OK", etag: bool = 
     if etag:
         response["headers"] = ETAG_HEADER
     return {status: response}
+
+
+# What a prepared download can be: a ZIP (photos, CSV tables), IATI XML or an XLSX workbook.
+FILES = (ZIP_MIMETYPE, XML_MIMETYPE, XLSX_MIMETYPE)
 
 
 def _operation(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -455,6 +460,34 @@ def _paths() -> dict[str, Any]:
                 "The report's PDF (404 until it is ready)",
                 {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {"type": "string"}}}}},
                 parameters=[_id_parameter("report_id")],
+            ),
+        },
+        "/api/v1/downloads": {
+            "get": _list("Your prepared files not yet removed (only yours)", "Download", []),
+            "post": _operation(
+                "Ask for a file prepared in the background: a ZIP of photos (photo_ids) or the whole portfolio as "
+                "IATI XML, XLSX or CSV tables, built with your permissions (429 with three already in preparation)",
+                {"202": {"description": "Accepted: follow links.self", "content": {JSON: {"schema": ref("Download")}}}},
+                requestBody=_body("DownloadCreate"),
+            ),
+        },
+        "/api/v1/downloads/{download_id}": {
+            "get": _operation(
+                "Where a prepared file stands (status, progress, error) and, once ready, its link",
+                _ok("Download"),
+                parameters=[_id_parameter("download_id")],
+            ),
+        },
+        "/api/v1/downloads/{download_id}/file": {
+            "get": _operation(
+                "The prepared file, as an attachment (404 until it is ready)",
+                {
+                    "200": {
+                        "description": "The file",
+                        "content": {mime: {"schema": {"type": "string"}} for mime in FILES},
+                    }
+                },
+                parameters=[_id_parameter("download_id")],
             ),
         },
         "/api/v1/phases/{phase_id}": {

@@ -11,6 +11,7 @@ from app.api.budgets import ENTRY_FIELDS, LINE_FIELDS, REVERSAL_FIELDS
 from app.api.centers import CENTER_FIELDS
 from app.api.documents import DOCUMENT_FIELDS, STATUS_FIELDS, VERSION_FIELDS
 from app.api.documents import FILE_FIELD as DOCUMENT_FILE
+from app.api.downloads import DOWNLOAD_FIELDS
 from app.api.inputs import object_schema
 from app.api.openapi_schemas import ID, ref
 from app.api.phases import PHASE_FIELDS
@@ -51,6 +52,7 @@ REQUEST_SCHEMAS: dict[str, Any] = {
         },
     },
     "ReportCreate": object_schema(REPORT_FIELDS),
+    "DownloadCreate": object_schema(DOWNLOAD_FIELDS),
     "TokenRequest": object_schema(TOKEN_FIELDS),
     "CenterCreate": object_schema(CENTER_FIELDS),
     "CenterPatch": object_schema(CENTER_FIELDS, partial=True),

@@ -16,6 +16,7 @@ from app.core.enums import (
     BudgetCategory,
     DocumentKind,
     DocumentStatus,
+    DownloadKind,
     JobStatus,
     MilestoneStatus,
     OrganizationKind,
@@ -283,6 +284,32 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "Download": record(
+        {
+            "id": ID,
+            "kind": {"type": "string", "enum": enum_values(DownloadKind)},
+            "status": {"type": "string", "enum": enum_values(JobStatus)},
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "error": {"type": "string"},
+            "ready": {"type": "boolean"},
+            "filename": nullable("string"),
+            "mime": nullable("string"),
+            "size_bytes": nullable("integer"),
+            "sha256": nullable("string"),
+            "items": {"type": "integer", "description": "How many photos or projects went in."},
+            "left_out": {
+                "type": "integer",
+                "description": "Photos asked for but kept out: identifiable people without recorded consent.",
+            },
+            "created_at": TIME,
+            "expires_at": {**TIME, "description": "After this the file and the record are removed."},
+            "links": {
+                "type": "object",
+                "required": ["self"],
+                "properties": {"self": {"type": "string"}, "file": {"type": "string"}},
+            },
+        }
+    ),
     "Document": record(
         {
             "id": ID,
@@ -400,6 +427,7 @@ for _name in (
     "Agreement",
     "BudgetLine",
     "Report",
+    "Download",
     "Document",
     "Assessment",
     "Expenditure",

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -36,6 +36,10 @@ JOB_KIND = "prepared_download"
 # A person may have this many files being prepared at once; more waits until one is done.
 MAX_PENDING = 3
 DEFAULT_KEEP = timedelta(days=7)
+
+
+class TooManyPending(DomainError):
+    """The person already has MAX_PENDING files in preparation."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def download_create(
         .where(Download.user_id == user.id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
     )
     if (pending or 0) >= MAX_PENDING:
-        raise DomainError(
+        raise TooManyPending(
             _("You already have %(n)d files being prepared. Wait until one is ready, then ask again.", n=MAX_PENDING)
         )
     job = job_create(session, JOB_KIND)
@@ -98,6 +102,15 @@ def download_create(
     return download
 
 
+def download_ask(
+    session: Session, user: User, kind: DownloadKind, params: Mapping[str, Any], *, language: str, base_url: str
+) -> tuple[Download, list[str]]:
+    """What the pages and the API do when a person asks for a file: remove what expired, record the new one.
+    Returns it with the storage keys to delete once the caller has committed (then it starts the job)."""
+    stale = downloads_prune(session)
+    return download_create(session, user, kind, params, language=language, base_url=base_url), stale
+
+
 def download_retry(session: Session, download: Download) -> Job:
     """Queue once more a download whose preparation failed (the caller commits, then starts the job)."""
     if download.job is None:
@@ -106,14 +119,17 @@ def download_retry(session: Session, download: Download) -> Job:
     return job_requeue(session, download.job)
 
 
-def downloads_of(session: Session, user: User, *, now: datetime | None = None) -> list[Download]:
+def downloads_query(user: User, *, now: datetime | None = None) -> Select[tuple[Download]]:
     """The person's downloads not yet expired, newest first."""
-    query = (
+    return (
         select(Download)
         .where(Download.user_id == user.id, Download.expires_at > (now or utcnow()))
         .order_by(Download.created_at.desc(), Download.id.desc())
     )
-    return list(session.scalars(query.limit(100)))
+
+
+def downloads_of(session: Session, user: User, *, now: datetime | None = None) -> list[Download]:
+    return list(session.scalars(downloads_query(user, now=now).limit(100)))
 
 
 def downloads_prune(session: Session, *, now: datetime | None = None) -> list[str]:

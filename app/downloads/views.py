@@ -43,11 +43,9 @@ def prepare(kind: DownloadKind, params: Mapping[str, Any], *, base_url: str) -> 
 
     Returns the redirect to the download's page, or None (with the reason flashed) when it was refused.
     """
-    session = db.session()
     try:
-        stale = services.downloads_prune(session)
-        download = services.download_create(
-            session, current_user, kind, params, language=chosen_language(), base_url=base_url
+        download, stale = services.download_ask(
+            db.session(), current_user, kind, params, language=chosen_language(), base_url=base_url
         )
     except DomainError as error:
         db.session.rollback()

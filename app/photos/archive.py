@@ -41,6 +41,25 @@ def photo_ids(values: list[Any]) -> list[int]:
     return ids[:MAX_PHOTOS]
 
 
+def photos_for_zip(session: Session, user: Any, ids: list[int]) -> list[int]:
+    """The photos of ``ids`` that ``user`` may see and that are ready, to put in a ZIP; raises a DomainError
+    (field ``photo_ids``) that says why when none is left. Photos of people without recorded consent stay in the
+    list: the archive leaves them out and says how many."""
+    photos = session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id))
+    visible = [photo for photo in photos if can_view_photo(user, photo)]
+    if not visible:
+        raise DomainError(_("Select at least one photo to download."), field="photo_ids")
+    ready = [photo for photo in visible if photo.ready]
+    if not ready:
+        raise DomainError(_("The selected photos are still being prepared. Ask again in a moment."), field="photo_ids")
+    if not any(photo.may_leave_app for photo in ready):
+        raise DomainError(
+            _("Photos of people without recorded consent never leave the app: nothing to download."),
+            field="photo_ids",
+        )
+    return [photo.id for photo in ready]
+
+
 def zip_name(photo: Photo, used: set[str]) -> str:
     """A readable, unique name inside the archive: the id, then the caption (or the original name) made safe."""
     label = photo.caption or photo.original_filename.rsplit(".", 1)[0] or "photo"

@@ -222,23 +222,15 @@ def original(photo_id: int) -> Response:
 def download_zip() -> BaseResponse:
     """Start preparing a ZIP of the selected photos; the person follows it on the download's page."""
     require(can_list_centers(current_user))
-    ids = archive.photo_ids(request.form.getlist("photo_ids"))
-    photos = db.session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id))
-    visible = [photo for photo in photos if can_view_photo(current_user, photo)]
     back = redirect(request.referrer or url_for("photos.index"))
-    if not visible:
-        flash(_("Select at least one photo to download."), "warning")
+    try:
+        chosen = archive.photos_for_zip(
+            db.session(), current_user, archive.photo_ids(request.form.getlist("photo_ids"))
+        )
+    except DomainError as error:
+        flash(str(error.message), "warning")
         return back
-    visible = [photo for photo in visible if photo.ready]
-    if not visible:
-        flash(_("The selected photos are still being prepared. Ask again in a moment."), "warning")
-        return back
-    if not any(photo.may_leave_app for photo in visible):
-        flash(_("Photos of people without recorded consent never leave the app: nothing to download."), "warning")
-        return back
-    params = {"photo_ids": [photo.id for photo in visible]}
-    started = prepare(DownloadKind.PHOTOS_ZIP, params, base_url=request.url_root)
-    return started or back
+    return prepare(DownloadKind.PHOTOS_ZIP, {"photo_ids": chosen}, base_url=request.url_root) or back
 
 
 @bp.post("/<int:photo_id>/copies")

@@ -40,4 +40,7 @@ TRANSLATIONS: dict = {
     "This photo is large: the copy shown here is being made in the background. Reload the page in a moment.": "Esta foto es grande: la copia que se muestra aquí se está haciendo en segundo plano. Recargue la página en un momento.",
     "This photo could not be read:": "No se pudo leer esta foto:",
     "It is not shown or sent anywhere. Delete it and upload it again.": "No se muestra ni se envía a ningún lugar. Elimínela y súbala de nuevo.",
+    "Name the photos to put in the ZIP.": "Indique las fotos que irán en el ZIP.",
+    "Only a ZIP of photos takes photo ids.": "Solo un ZIP de fotos lleva identificadores de fotos.",
+    "This file is not ready yet: follow its status until it is.": "Este archivo aún no está listo: siga su estado hasta que lo esté.",
 }

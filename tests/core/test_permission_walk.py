@@ -234,6 +234,11 @@ API_TOKEN: dict[str, tuple[int, int, int, int]] = {
     "api.portfolio_table": OK4,
     "api.portfolio_workbook": OK4,
     "api.portfolio_zip": OK4,
+    "api.downloads_list": OK4,
+    "api.download_create": (422, 422, 422, 422),
+    # The walk's prepared download is the demo donor's: nobody else reaches it.
+    "api.download_get": (404, 404, 404, 200),
+    "api.download_file": (404, 404, 404, 200),
 }
 
 
