@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -78,12 +78,15 @@ def download_create(
     """Record the file asked for, with a queued job to make it. The caller commits, then starts the job."""
     if kind not in BUILDERS:
         raise ValueError(f"no builder registered for downloads of kind {kind!r}")
-    pending = session.scalar(
-        select(func.count(Download.id))
-        .join(Job, Job.id == Download.job_id)
-        .where(Download.user_id == user.id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+    pending = list(
+        session.scalars(
+            select(Job)
+            .join(Download, Download.job_id == Job.id)
+            .where(Download.user_id == user.id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+        )
     )
-    if (pending or 0) >= MAX_PENDING:
+    # Files whose preparation a restarted server lost do not hold the person back.
+    if len([job for job in pending if not job_fail_if_stalled(session, job)]) >= MAX_PENDING:
         raise TooManyPending(
             _("You already have %(n)d files being prepared. Wait until one is ready, then ask again.", n=MAX_PENDING)
         )

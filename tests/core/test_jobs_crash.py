@@ -100,3 +100,58 @@ def test_a_job_whose_server_was_killed_is_failed_and_can_be_run_again(
     run_job(db_ctx, job_id)
     job = _status(job_id)
     assert (job.status, job.progress, job.attempts) == (JobStatus.DONE, 100, 2)
+
+
+def _queued_job(app: Flask) -> int:
+    from app.core.jobs.runner import job_create
+
+    @register("queued-test-job")
+    def _nothing(session: object, job: object, progress: object) -> None:
+        return None
+
+    job = job_create(db.session(), "queued-test-job")
+    db.session.commit()
+    return job.id
+
+
+def test_a_job_lost_from_a_restarted_servers_pool_is_failed_and_can_be_run_again(app_ctx: Flask, english: None) -> None:
+    """Committed, then the process died before its pool ran the job: nobody will ever run it. Shown as failed."""
+    app_ctx.config["JOBS_STALLED_SECONDS"] = STALLED_SECONDS
+    job_id = _queued_job(app_ctx)
+    assert not job_fail_if_stalled(db.session(), _status(job_id))  # just asked for: it may be starting
+    time.sleep(STALLED_SECONDS * 1.5)
+    job = _status(job_id)
+    assert job.status is JobStatus.QUEUED
+    assert job_fail_if_stalled(db.session(), job)
+    db.session.commit()
+    job = _status(job_id)
+    assert job.status is JobStatus.FAILED and "stopped" in job.error
+    job_requeue(db.session(), job)
+    db.session.commit()
+    run_job(app_ctx, job_id)
+    assert _status(job_id).status is JobStatus.DONE
+
+
+def test_a_job_waiting_its_turn_in_a_live_pool_is_kept(app_ctx: Flask) -> None:
+    """Queued behind others in this process's pool: the heartbeat keeps it, however long it waits."""
+    from app.core.jobs.runner import _heartbeat
+
+    app_ctx.config["JOBS_STALLED_SECONDS"] = STALLED_SECONDS
+    job_id = _queued_job(app_ctx)
+    beat = _heartbeat(app_ctx)
+    beat.interval = STALLED_SECONDS / 6
+    beat.add(job_id)  # what job_start does before handing the job to the pool
+    try:
+        time.sleep(STALLED_SECONDS * 2)
+        assert not job_fail_if_stalled(db.session(), _status(job_id))
+        assert _status(job_id).status is JobStatus.QUEUED
+    finally:
+        beat.discard(job_id)
+
+
+def test_on_redis_a_queued_job_waits_in_redis_and_is_never_failed_for_it(app_ctx: Flask) -> None:
+    app_ctx.config.update(JOBS_STALLED_SECONDS=STALLED_SECONDS, REDIS_URL="redis://127.0.0.1:6379/15")
+    job_id = _queued_job(app_ctx)
+    time.sleep(STALLED_SECONDS * 1.5)
+    assert not job_fail_if_stalled(db.session(), _status(job_id))
+    assert _status(job_id).status is JobStatus.QUEUED

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.auth.models import User
 from app.core.enums import DownloadKind, JobStatus, Role
@@ -278,3 +278,40 @@ def test_files_whose_time_is_up_are_removed_with_their_records(app: Flask, clien
         # A prepared file is not an orphan for the storage sweep.
         swept = storage_sweep(db.session(), storage(), grace=timedelta(0), delete=False)
         assert kept.file_key not in {orphan.key for orphan in swept.orphans}
+
+
+def test_files_lost_in_a_restart_do_not_hold_the_person_back(app: Flask) -> None:
+    """Three files were waiting in the pool of a server that was restarted: the next request fails them (each
+    can be tried again) and is accepted."""
+    world = _photos(app, count=1)
+    app.config["JOBS_STALLED_SECONDS"] = 1
+    with app.app_context():
+        engineer = db.session.get(User, world["engineer"])
+        assert engineer is not None
+        asked = [
+            services.download_create(
+                db.session(),
+                engineer,
+                DownloadKind.PHOTOS_ZIP,
+                {"photo_ids": world["photos"]},
+                language="en",
+                base_url="http://localhost/",
+            )
+            for _ in range(services.MAX_PENDING)
+        ]
+        db.session.commit()
+        db.session.execute(
+            update(Job).where(Job.id.in_([d.job_id for d in asked])).values(updated_at=utcnow() - timedelta(minutes=5))
+        )
+        db.session.commit()
+        services.download_create(
+            db.session(),
+            engineer,
+            DownloadKind.PHOTOS_ZIP,
+            {"photo_ids": world["photos"]},
+            language="en",
+            base_url="http://localhost/",
+        )
+        db.session.commit()
+        statuses = [db.session.get(Download, d.id).status for d in asked]  # type: ignore[union-attr]
+        assert statuses == [JobStatus.FAILED] * services.MAX_PENDING

@@ -36,10 +36,12 @@ class Job(Tracked, db.Model):  # type: ignore[name-defined,misc]
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
-    def stalled(self, after: timedelta = STALLED_AFTER) -> bool:
-        """Marked running, but its process has not touched it for ``after``: that process is gone."""
+    def stalled(self, after: timedelta = STALLED_AFTER, *, queued_too: bool = False) -> bool:
+        """Marked running (or, with ``queued_too``, waiting in a process's own thread pool), but that process has
+        not touched it for ``after``: it is gone, and the job with it."""
         last_sign = self.updated_at or self.started_at
-        return self.status is JobStatus.RUNNING and last_sign is not None and utcnow() - last_sign > after
+        waiting = self.status is JobStatus.RUNNING or (queued_too and self.status is JobStatus.QUEUED)
+        return waiting and last_sign is not None and utcnow() - last_sign > after
 
     @property
     def retryable(self) -> bool:

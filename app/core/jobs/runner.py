@@ -9,9 +9,10 @@ A feature registers a handler for its kind of job with :func:`register`; a view 
 workers (``flask jobs-worker``) run it (:mod:`app.core.jobs.queue`); otherwise a
 :class:`~concurrent.futures.ThreadPoolExecutor` of ``JOBS_WORKERS`` threads, created with the app, runs it.
 
-While a process runs jobs, a heartbeat thread touches their rows every ``JOBS_STALLED_SECONDS / 6``. A job still
-marked running whose row nobody touched for ``JOBS_STALLED_SECONDS`` lost its process (killed, restarted):
-:func:`job_fail_if_stalled` marks it failed, with a message, and it can be tried again.
+While a process runs jobs (or holds them in its thread pool's queue), a heartbeat thread touches their rows every
+``JOBS_STALLED_SECONDS / 6``. A job still marked running (or queued in a pool) whose row nobody touched for
+``JOBS_STALLED_SECONDS`` lost its process (killed, restarted): :func:`job_fail_if_stalled` marks it failed, with a
+message, and it can be tried again.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def job_start(job_id: int) -> Future[None] | None:
 
         enqueue(app, job_id)
         return None
+    # Waiting in this process's pool, the job is this process's to keep alive: a restart loses the pool's queue,
+    # and the heartbeat's silence then tells (see job_fail_if_stalled).
+    _heartbeat(app).add(job_id)
     return _executor(app).submit(run_job, app, job_id)
 
 
@@ -132,7 +136,7 @@ class Heartbeat:
                 with self.app.app_context():
                     db.session.execute(
                         update(Job)
-                        .where(Job.id.in_(ids), Job.status == JobStatus.RUNNING)
+                        .where(Job.id.in_(ids), Job.status.in_((JobStatus.RUNNING, JobStatus.QUEUED)))
                         .values(updated_at=utcnow())
                         .execution_options(synchronize_session=False)
                     )
@@ -163,8 +167,15 @@ def run_job(app: Flask, job_id: int) -> None:
 
 
 def job_fail_if_stalled(session: Session, job: Job | None) -> bool:
-    """Mark failed a job whose process is gone (see :class:`Heartbeat`); the caller commits. True when it was."""
-    if job is None or not job.stalled(stalled_after(current_app)):
+    """Mark failed a job whose process is gone (see :class:`Heartbeat`); the caller commits. True when it was.
+
+    With the thread pool, a queued job waits in one process's memory, which a restart empties: it counts as
+    stalled too once nobody has touched it for the stall limit. On Redis a queued job waits in Redis, not in a
+    process, and only a running one can be lost.
+    """
+    config = current_app.config
+    queued_too = not (config.get("REDIS_URL") or config.get("JOBS_RUN_INLINE"))
+    if job is None or not job.stalled(stalled_after(current_app), queued_too=queued_too):
         return False
     job.status = JobStatus.FAILED
     job.error = _("The server stopped while this was being prepared. Try again.")
