@@ -139,6 +139,22 @@ def test_a_photo_with_hidden_script_is_refused(app_ctx: Flask) -> None:
     assert "script" in _rejected(polyglot)
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [b"<SCRIPT src=x>", b"<svg onload=x>", b"<?php system('id'); ?>", b"JavaScript:alert(1)", b"<IFrame src=x>"],
+)
+@pytest.mark.parametrize("where", ["comment", "end"])
+def test_markup_anywhere_in_any_case_is_refused(app_ctx: Flask, payload: bytes, where: str) -> None:
+    """Every tag is found, in upper or mixed case, in a comment segment or appended after the picture, among the
+    many "<" bytes of a real-sized photo (the scan visits each of them)."""
+    jpeg = make_jpeg(size=(1200, 900), color=(60, 60, 60))
+    if where == "comment":
+        data = jpeg[:2] + b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
+    else:
+        data = jpeg + payload
+    assert "script" in _rejected(data)
+
+
 def test_decompression_bomb_is_refused_before_decoding(app_ctx: Flask, english: None) -> None:
     out = io.BytesIO()
     Image.new("1", (12_000, 12_000)).save(out, "PNG")
