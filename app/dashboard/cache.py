@@ -1,10 +1,11 @@
 """Portfolio-wide figures kept between requests until the portfolio changes.
 
-The audit recorder stamps ``projects.last_activity_at`` on every change to a project, its phases, milestones
-or funders, so ``max(last_activity_at)`` (one seek on ``ix_projects_last_activity``) tells whether anything
-changed. Figures that need the whole portfolio (summary cards, the number of matching projects, the order by
-overdue milestones) are then computed once per change and per day instead of once per request, in each
-worker. ``MAX_AGE_SECONDS`` bounds what the stamp cannot see (an organization renamed, a database edited by
+The audit recorder stamps ``projects.last_activity_at`` on every change to a project, its phases, milestones,
+funders, budget lines and spending, so ``max(last_activity_at)`` (one seek on ``ix_projects_last_activity``)
+tells whether anything changed; the centers' and exchange rates' own times cover what the rows show of them.
+Figures that need the whole portfolio (summary cards, the number of matching projects, the order by overdue
+milestones) and the rows of each page are then computed once per change and per day instead of once per request,
+in each worker. ``MAX_AGE_SECONDS`` bounds what the stamp cannot see (an organization renamed, a database edited by
 hand).
 """
 
@@ -20,6 +21,8 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.budgets.models import ExchangeRate
+from app.centers.models import Center
 from app.projects.models import Project
 
 T = TypeVar("T")
@@ -33,9 +36,14 @@ _entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
 
 
 def portfolio_stamp(session: Session, on: date) -> Hashable:
-    """What every cached figure depends on: the database, the last change to any project, and the day."""
-    last_change = session.scalar(select(func.max(Project.last_activity_at)))
-    return (str(session.get_bind().engine.url), last_change, on)
+    """What every cached figure depends on: the database, the last change to any project, to any center (the rows
+    show their codes and names) and to the exchange rates (the budget figures convert with them), and the day.
+    One statement."""
+    last_change = select(func.max(Project.last_activity_at)).scalar_subquery()
+    last_center = select(func.max(Center.updated_at)).scalar_subquery()
+    last_rate = select(func.max(ExchangeRate.updated_at)).scalar_subquery()
+    changes = session.execute(select(last_change, last_center, last_rate)).one()
+    return (str(session.get_bind().engine.url), *changes, on)
 
 
 def memo_for(session: Session, on: date, *, max_age: float = MAX_AGE_SECONDS) -> Memo[Any]:

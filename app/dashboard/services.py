@@ -272,6 +272,11 @@ def portfolio_page(
         return int(keep((*filter_key, "count"), lambda: session.scalar(query) or 0))
 
     def load(limit: int, offset: int) -> list[PortfolioRow]:
+        # The rows are plain values (no records): kept like the count, until the portfolio changes.
+        rows_key = (*filter_key, "rows", filters.sort, filters.descending, limit, offset, due_soon_days)
+        return keep(rows_key, lambda: compute_rows(limit, offset))  # type: ignore[no-any-return]
+
+    def compute_rows(limit: int, offset: int) -> list[PortfolioRow]:
         columns = select(
             Project.id,
             Project.code,

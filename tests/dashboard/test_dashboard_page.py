@@ -158,6 +158,44 @@ def test_a_line_without_an_exchange_rate_is_flagged_not_hidden(app: Flask, clien
     assert f'title="$0.00 / $1,000.00">0 %</span>{flagged}' in html
 
 
+def test_the_kept_rows_follow_spending_rates_and_center_names_at_once(app: Flask, client: FlaskClient) -> None:
+    """The page's rows are kept between requests: a change to what they show appears on the next request."""
+    with app.app_context():
+        make_user(Role.MANAGER, email="m@example.org")
+        project, (funder,) = funded_project("USAID")
+        add_line(project, funder, quantity="1", unit_cost="1000.00")
+        line = add_line(project, funder, quantity="1", currency="HNL", unit_cost="5000.00")
+        line_id, project_id, center_id = line.id, project.id, project.center_id
+    cache.clear()
+    login(client, "m@example.org")
+    _english(client)
+    flagged = '<abbr class="text-warning-emphasis" title="Some lines are left out'
+    assert flagged in client.get("/dashboard").get_data(as_text=True)
+    assert flagged in client.get("/dashboard").get_data(as_text=True)  # kept
+
+    with app.app_context():
+        add_rate("HNL", "USD", "0.04", date(2020, 1, 1))
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert flagged not in html and 'title="$0.00 / $1,200.00">0 %</span>' in html
+
+    with app.app_context():
+        from app.budgets.models import BudgetLine
+        from app.projects.models import Project
+
+        spend(db.session.get(Project, project_id), db.session.get(BudgetLine, line_id), "2500.00")
+    after = client.get("/dashboard").get_data(as_text=True)
+    assert 'title="$100.00 / $1,200.00">8.3 %</span>' in after
+
+    with app.app_context():
+        from app.centers.models import Center
+
+        center = db.session.get(Center, center_id)
+        assert center is not None
+        center.name = "Centro renombrado"
+        db.session.commit()
+    assert "Centro renombrado" in client.get("/dashboard").get_data(as_text=True)
+
+
 def test_dashboard_needs_a_signed_in_user(client: FlaskClient) -> None:
     response = client.get("/dashboard")
     assert response.status_code == 302
