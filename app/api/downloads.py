@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.http import page, visible_or_404
+from app.api.http import created_unversioned, page, visible_or_404
 from app.api.inputs import Field, json_body, parse_fields
 from app.api.problems import ApiProblem, invalid
 from app.api.serializers import iso
@@ -108,12 +108,7 @@ def download_create() -> Response:
         storage().delete(key)
     job_start(download.job_id or 0)
     db.session.refresh(download)
-    body = download_json(download)
-    response = jsonify(body)
-    # Accepted: the file is prepared in the background; follow links.self until ready, then links.file.
-    response.status_code = 202
-    response.headers["Location"] = body["links"]["self"]
-    return response
+    return created_unversioned(download_json(download), status=202)
 
 
 @bp.get("/downloads/<int:download_id>")

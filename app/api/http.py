@@ -47,10 +47,11 @@ def created(record: Any, body: dict[str, Any]) -> Response:
     return response
 
 
-def created_unversioned(body: dict[str, Any]) -> Response:
-    """201 with a record that has no version to send as an ETag (a photo, a document, a ledger entry)."""
+def created_unversioned(body: dict[str, Any], status: int = 201) -> Response:
+    """201 with a record that has no version to send as an ETag (a photo, a document, a ledger entry); 202 when
+    what it stands for is made in the background (follow ``links.self`` until ready, then ``links.file``)."""
     response = jsonify(body)
-    response.status_code = 201
+    response.status_code = status
     response.headers["Location"] = body["links"]["self"]
     return response
 

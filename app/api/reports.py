@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from app.api.blueprint import bp
-from app.api.http import page, visible_or_404
+from app.api.http import created_unversioned, page, visible_or_404
 from app.api.inputs import MAX_ID, Field, json_body, parse_fields
 from app.api.problems import ApiProblem
 from app.api.serializers import iso
@@ -85,12 +85,7 @@ def report_create() -> Response:
     db.session.commit()
     job_start(report.job_id or 0)
     db.session.refresh(report)
-    body = report_json(report)
-    response = jsonify(body)
-    # Accepted: the PDF is built in the background; follow links.self until ready, then links.file.
-    response.status_code = 202
-    response.headers["Location"] = body["links"]["self"]
-    return response
+    return created_unversioned(report_json(report), status=202)
 
 
 @bp.get("/reports/<int:report_id>")

@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.enums import DownloadKind, JobStatus
-from app.core.jobs.models import Job
+from app.core.enums import DownloadKind
+from app.core.jobs.models import Job, MadeByJob
 from app.core.models import Tracked, enum_column
 from app.core.timeutil import UTCDateTime
 from app.extensions import db
 
 
-class Download(Tracked, db.Model):  # type: ignore[name-defined,misc]
+class Download(MadeByJob, Tracked, db.Model):  # type: ignore[name-defined,misc]
     """A file prepared for one person in the background: what was asked (``kind``, ``params``), for whom, and the
     file once made. Only that person may fetch it; it is built with their permissions as they stand when the job
     runs, and removed (record and file) once ``expires_at`` has passed.
@@ -47,11 +47,3 @@ class Download(Tracked, db.Model):  # type: ignore[name-defined,misc]
         Index("ix_downloads_user_created", "user_id", "created_at"),
         Index("ix_downloads_expires_at", "expires_at"),
     )
-
-    @property
-    def status(self) -> JobStatus:
-        return self.job.status if self.job is not None else JobStatus.QUEUED
-
-    @property
-    def ready(self) -> bool:
-        return self.file_key is not None and self.status is JobStatus.DONE

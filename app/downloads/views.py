@@ -75,24 +75,16 @@ def show(download_id: int) -> str:
     download = _download_or_404(download_id)
     if job_fail_if_stalled(db.session(), download.job):
         db.session.commit()
-    return render_template("downloads/show.html", download=download, retry_form=RetryForm())
+    return render_template("downloads/show.html", download=download)
 
 
 @bp.get("/<int:download_id>/status")
 @login_required
 def status(download_id: int) -> Response:
     download = _download_or_404(download_id)
-    job = download.job
-    if job_fail_if_stalled(db.session(), job):
+    if job_fail_if_stalled(db.session(), download.job):
         db.session.commit()
-    return jsonify(
-        status=download.status.value,
-        label=download.status.label,
-        progress=job.progress if job else 0,
-        error=job.error if job else "",
-        ready=download.ready,
-        download_url=url_for("downloads.file", download_id=download.id) if download.ready else None,
-    )
+    return jsonify(download.state(url_for("downloads.file", download_id=download.id)))
 
 
 @bp.get("/<int:download_id>/file")

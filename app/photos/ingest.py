@@ -69,13 +69,21 @@ class Derivative:
 
 
 @dataclass(frozen=True)
-class IngestedPhoto:
+class InspectedPhoto:
+    """What a photo's header says, after the checks that need no decoding (type, size, pixels, hidden content)."""
+
     sha256: str
     mime: str
     size_bytes: int
     width: int  # upright, as people see it
     height: int
     metadata: PhotoMetadata
+
+
+@dataclass(frozen=True)
+class IngestedPhoto(InspectedPhoto):
+    """A photo checked and decoded, with its clean copies."""
+
     display: Derivative
     thumb: Derivative
 
@@ -147,18 +155,6 @@ def _jpeg(image: Image.Image) -> bytes:
     # No exif=, icc_profile= or comment: the derivative carries no metadata at all.
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class InspectedPhoto:
-    """What a photo's header says, after the checks that need no decoding (type, size, pixels, hidden content)."""
-
-    sha256: str
-    mime: str
-    size_bytes: int
-    width: int  # upright, as people see it
-    height: int
-    metadata: PhotoMetadata
 
 
 def _unreadable(error: BaseException, max_pixels: int) -> PhotoRejected:
@@ -281,12 +277,7 @@ def ingest_photo(
     thumb = display.copy()
     thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.BICUBIC, reducing_gap=2.0)  # never enlarges
     return IngestedPhoto(
-        sha256=inspected.sha256,
-        mime=inspected.mime,
-        size_bytes=inspected.size_bytes,
-        width=inspected.width,
-        height=inspected.height,
-        metadata=inspected.metadata,
+        **vars(inspected),
         display=Derivative(_jpeg(display), display.width, display.height),
         thumb=Derivative(_jpeg(thumb), thumb.width, thumb.height),
     )

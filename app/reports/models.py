@@ -6,15 +6,15 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.centers.models import Center
-from app.core.enums import JobStatus, ReportKind, ReportScope, ReportSection
-from app.core.jobs.models import Job
+from app.core.enums import ReportKind, ReportScope, ReportSection
+from app.core.jobs.models import Job, MadeByJob
 from app.core.models import Audited, enum_column
 from app.extensions import db
 from app.organizations.models import Organization
 from app.projects.models import Project
 
 
-class Report(Audited, db.Model):  # type: ignore[name-defined,misc]
+class Report(MadeByJob, Audited, db.Model):  # type: ignore[name-defined,misc]
     """A donor progress report: what was asked (scope, period, language, sections, narrative) and the file made.
 
     The file is kept through the storage interface; ``sha256`` is the hash of exactly those bytes, so a download
@@ -54,14 +54,6 @@ class Report(Audited, db.Model):  # type: ignore[name-defined,misc]
     def section_list(self) -> list[ReportSection]:
         chosen = set(self.sections.split(","))
         return [section for section in ReportSection if section.value in chosen]
-
-    @property
-    def status(self) -> JobStatus:
-        return self.job.status if self.job is not None else JobStatus.QUEUED
-
-    @property
-    def ready(self) -> bool:
-        return self.file_key is not None and self.status is JobStatus.DONE
 
     @property
     def subject(self) -> str:

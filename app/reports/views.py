@@ -152,24 +152,16 @@ def show(report_id: int) -> str:
     report = _report_or_404(report_id)
     if job_fail_if_stalled(db.session(), report.job):
         db.session.commit()
-    return render_template("reports/show.html", report=report, retry_form=RetryForm())
+    return render_template("reports/show.html", report=report)
 
 
 @bp.get("/<int:report_id>/status")
 @login_required
 def status(report_id: int) -> Response:
     report = _report_or_404(report_id)
-    job = report.job
-    if job_fail_if_stalled(db.session(), job):
+    if job_fail_if_stalled(db.session(), report.job):
         db.session.commit()
-    return jsonify(
-        status=report.status.value,
-        label=report.status.label,
-        progress=job.progress if job else 0,
-        error=job.error if job else "",
-        ready=report.ready,
-        download_url=url_for("reports.download", report_id=report.id) if report.ready else None,
-    )
+    return jsonify(report.state(url_for("reports.download", report_id=report.id)))
 
 
 @bp.get("/<int:report_id>/download")

@@ -59,6 +59,18 @@ def _photos(app: Flask, count: int = 3, **description: Any) -> dict[str, Any]:
         return {"photos": ids, "manager": manager.id, "engineer": engineer.id, "donor": donor.id}
 
 
+def _ask_for_zip(user: User, photo_ids: list[int], language: str = "en") -> Download:
+    """A ZIP asked for through the service (the job not started)."""
+    return services.download_create(
+        db.session(),
+        user,
+        DownloadKind.PHOTOS_ZIP,
+        {"photo_ids": photo_ids},
+        language=language,
+        base_url="http://localhost/",
+    )
+
+
 def _ask_zip(client: FlaskClient, ids: list[int]) -> Any:
     return client.post("/photos/zip", data={"photo_ids": [str(i) for i in ids]})
 
@@ -109,14 +121,7 @@ def test_the_file_is_built_with_the_askers_permissions_when_the_job_runs(app: Fl
     with app.app_context():
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
-        download = services.download_create(
-            db.session(),
-            engineer,
-            DownloadKind.PHOTOS_ZIP,
-            {"photo_ids": world["photos"]},
-            language="en",
-            base_url="http://rehabilita.local/",
-        )
+        download = _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
         job_id, number = download.job_id, download.id
         photo = db.session.get(Photo, world["photos"][0])
@@ -140,14 +145,7 @@ def test_a_build_that_cannot_be_made_says_why_and_can_be_tried_again(app: Flask,
     with app.app_context():
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
-        download = services.download_create(
-            db.session(),
-            engineer,
-            DownloadKind.PHOTOS_ZIP,
-            {"photo_ids": world["photos"]},
-            language="en",
-            base_url="http://localhost/",
-        )
+        download = _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
         job_id, number = download.job_id, download.id
         photo = db.session.get(Photo, world["photos"][0])
@@ -179,14 +177,7 @@ def test_a_disabled_account_gets_nothing_prepared(app: Flask) -> None:
     with app.app_context():
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
-        download = services.download_create(
-            db.session(),
-            engineer,
-            DownloadKind.PHOTOS_ZIP,
-            {"photo_ids": world["photos"]},
-            language="es",
-            base_url="http://localhost/",
-        )
+        download = _ask_for_zip(engineer, world["photos"], language="es")
         engineer.active = False
         db.session.commit()
         job_id, number = download.job_id, download.id
@@ -202,23 +193,9 @@ def test_a_person_has_at_most_three_files_in_preparation(app: Flask) -> None:
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
         for _ in range(services.MAX_PENDING):
-            services.download_create(
-                db.session(),
-                engineer,
-                DownloadKind.PHOTOS_ZIP,
-                {"photo_ids": world["photos"]},
-                language="en",
-                base_url="http://localhost/",
-            )
+            _ask_for_zip(engineer, world["photos"], language="en")
         with pytest.raises(DomainError):
-            services.download_create(
-                db.session(),
-                engineer,
-                DownloadKind.PHOTOS_ZIP,
-                {"photo_ids": world["photos"]},
-                language="en",
-                base_url="http://localhost/",
-            )
+            _ask_for_zip(engineer, world["photos"], language="en")
         # Someone else is not held back by it.
         manager = db.session.get(User, world["manager"])
         assert manager is not None
@@ -234,14 +211,7 @@ def test_the_page_says_so_when_too_many_files_are_in_preparation(app: Flask, cli
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
         for _ in range(services.MAX_PENDING):
-            services.download_create(
-                db.session(),
-                engineer,
-                DownloadKind.PHOTOS_ZIP,
-                {"photo_ids": world["photos"]},
-                language="en",
-                base_url="http://localhost/",
-            )
+            _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
     login(client, "engineer@example.org")
     client.post("/language", data={"lang": "en"})
@@ -288,30 +258,13 @@ def test_files_lost_in_a_restart_do_not_hold_the_person_back(app: Flask) -> None
     with app.app_context():
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
-        asked = [
-            services.download_create(
-                db.session(),
-                engineer,
-                DownloadKind.PHOTOS_ZIP,
-                {"photo_ids": world["photos"]},
-                language="en",
-                base_url="http://localhost/",
-            )
-            for _ in range(services.MAX_PENDING)
-        ]
+        asked = [_ask_for_zip(engineer, world["photos"], language="en") for _ in range(services.MAX_PENDING)]
         db.session.commit()
         db.session.execute(
             update(Job).where(Job.id.in_([d.job_id for d in asked])).values(updated_at=utcnow() - timedelta(minutes=5))
         )
         db.session.commit()
-        services.download_create(
-            db.session(),
-            engineer,
-            DownloadKind.PHOTOS_ZIP,
-            {"photo_ids": world["photos"]},
-            language="en",
-            base_url="http://localhost/",
-        )
+        _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
         statuses = [db.session.get(Download, d.id).status for d in asked]  # type: ignore[union-attr]
         assert statuses == [JobStatus.FAILED] * services.MAX_PENDING

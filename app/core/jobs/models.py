@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,3 +47,33 @@ class Job(Tracked, db.Model):  # type: ignore[name-defined,misc]
     @property
     def retryable(self) -> bool:
         return self.status is JobStatus.FAILED
+
+
+class MadeByJob:
+    """A record whose file a background job makes (a report, a prepared download): where it stands, and whether
+    the file is there. The record maps ``job`` (its Job) and ``file_key``."""
+
+    if TYPE_CHECKING:
+        job: Job | None
+        file_key: str | None
+
+    @property
+    def status(self) -> JobStatus:
+        return self.job.status if self.job is not None else JobStatus.QUEUED
+
+    @property
+    def ready(self) -> bool:
+        return self.file_key is not None and self.status is JobStatus.DONE
+
+    def state(self, file_url: str | None) -> dict[str, object]:
+        """What a page's script (static/js/job-status.js) follows: status, progress, error and, when ready, the
+        file's address."""
+        job = self.job
+        return {
+            "status": self.status.value,
+            "label": self.status.label,
+            "progress": job.progress if job else 0,
+            "error": job.error if job else "",
+            "ready": self.ready,
+            "download_url": file_url if self.ready else None,
+        }
