@@ -60,30 +60,29 @@ def photos_for_zip(session: Session, user: Any, ids: list[int]) -> list[int]:
     return [photo.id for photo in ready]
 
 
-def zip_name(photo: Photo, used: set[str]) -> str:
-    """A readable, unique name inside the archive: the id, then the caption (or the original name) made safe."""
+def zip_name(photo: Photo) -> str:
+    """A readable name inside the archive, unique by the photo's id: the id, then the caption (or the original
+    name) made safe."""
     label = photo.caption or photo.original_filename.rsplit(".", 1)[0] or "photo"
     base = re.sub(r"[^\w\-]+", "-", label, flags=re.UNICODE).strip("-")[:60] or "photo"
-    name = f"{photo.id:05d}-{base}.jpg"
-    used.add(name)
-    return name
+    return f"{photo.id:05d}-{base}.jpg"
 
 
 @builder(DownloadKind.PHOTOS_ZIP)
 def photos_zip(session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress) -> Prepared:
     """Write the ZIP of the photos ``params["photo_ids"]`` that ``user`` may see and that may leave the app."""
     ids = photo_ids(list(params.get("photo_ids") or []))
-    photos = [p for p in session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id)) if p]
+    photos = session.scalars(select(Photo).where(Photo.id.in_(ids)).order_by(Photo.id))
+    # What the person may no longer see (or was deleted) since asking is simply not there.
     visible = [photo for photo in photos if photo.ready and can_view_photo(user, photo)]
     shareable = [photo for photo in visible if photo.may_leave_app]
     if not shareable:
         raise DomainError(_("None of the photos asked for may be downloaded any more."))
     files = storage()
-    used: set[str] = set()
     # Stored, not deflated: JPEGs do not compress, and the archive streams out as fast as the disk reads.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for done, photo in enumerate(shareable, start=1):
-            with files.open(photo.display_key) as source, archive.open(zip_name(photo, used), "w") as target:
+            with files.open(photo.display_key) as source, archive.open(zip_name(photo), "w") as target:
                 while chunk := source.read(1024 * 1024):
                     target.write(chunk)
             if done % 20 == 0:
@@ -92,5 +91,5 @@ def photos_zip(session: Session, user: User, params: dict[str, Any], out: Binary
         filename=f"photos-{today().isoformat()}.zip",
         mime="application/zip",
         items=len(shareable),
-        left_out=len(ids) - len(shareable),
+        left_out=len(visible) - len(shareable),
     )

@@ -26,7 +26,7 @@ from app.downloads.models import Download
 from app.extensions import db
 from app.operations.sweep import storage_sweep
 from app.photos.models import Photo
-from app.photos.services import PhotoDescription, photo_upload
+from app.photos.services import PhotoDescription, photo_delete, photo_upload
 from tests.conftest import login
 from tests.downloads.helpers import download_id, fetch_prepared
 from tests.factories import make_center, make_project, make_user
@@ -116,8 +116,9 @@ def test_nobody_else_reaches_a_prepared_file_not_even_an_administrator(app: Flas
 
 
 def test_the_file_is_built_with_the_askers_permissions_when_the_job_runs(app: Flask) -> None:
-    """A photo marked as showing people without consent after the request is kept out all the same."""
-    world = _photos(app)
+    """A photo marked as showing people without consent after the request is kept out all the same, and counted
+    as left out; a photo deleted meanwhile is simply not there (not counted as left out for consent)."""
+    world = _photos(app, count=4)
     with app.app_context():
         engineer = db.session.get(User, world["engineer"])
         assert engineer is not None
@@ -127,6 +128,9 @@ def test_the_file_is_built_with_the_askers_permissions_when_the_job_runs(app: Fl
         photo = db.session.get(Photo, world["photos"][0])
         assert photo is not None
         photo.identifiable_people = True
+        gone = db.session.get(Photo, world["photos"][3])
+        assert gone is not None
+        photo_delete(db.session(), storage(), gone)
         db.session.commit()
     assert job_id is not None
     run_job(app, job_id)
