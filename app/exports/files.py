@@ -16,8 +16,9 @@ from app.core.jobs.runner import Progress
 from app.core.spreadsheets import XLSX_MIMETYPE, XML_MIMETYPE, ZIP_MIMETYPE
 from app.core.timeutil import today, utcnow
 from app.downloads.services import Prepared, builder
-from app.exports.data import Portfolio, portfolio_collect
+from app.exports.data import portfolio_collect
 from app.exports.iati import iati_activities
+from app.exports.rows import Portfolio
 from app.exports.tables import portfolio_csv_zip, portfolio_xlsx
 
 

@@ -24,7 +24,8 @@ from lxml import etree
 
 from app.assessments.checklists import indicator_label
 from app.core.enums import OrganizationKind, PhaseKind, SpendKind
-from app.exports.data import IOM_REF, OrgRow, Portfolio, ProjectRow
+from app.exports.data import IOM_REF
+from app.exports.rows import OrgRow, Portfolio, ProjectRow
 
 IATI_VERSION = "2.03"
 LANGUAGES = ("en", "es")

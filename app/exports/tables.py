@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.enums import ProjectState
 from app.core.spreadsheets import Cell, Sheet, to_csv, to_xlsx
-from app.exports.data import Portfolio, ProjectRow
 from app.exports.iati import SECTORS, activity_identifier
+from app.exports.rows import Portfolio, ProjectRow
 
 MONEY = "#,##0.00"
 QUANTITY = "#,##0.000"

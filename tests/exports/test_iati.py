@@ -26,8 +26,9 @@ from app.core.enums import (
     SpendKind,
 )
 from app.documents.models import Document, DocumentVersion
-from app.exports.data import CenterRow, OrgRow, PhaseRow, Portfolio, ProjectRow, portfolio_collect
+from app.exports.data import portfolio_collect
 from app.exports.iati import activity_dates, activity_status, iati_activities
+from app.exports.rows import CenterRow, OrgRow, PhaseRow, Portfolio, ProjectRow
 from app.extensions import db
 from app.projects.models import Project
 from app.projects.services import phase_update
