@@ -43,4 +43,5 @@ TRANSLATIONS: dict = {
     "Name the photos to put in the ZIP.": "Indique las fotos que irán en el ZIP.",
     "Only a ZIP of photos takes photo ids.": "Solo un ZIP de fotos lleva identificadores de fotos.",
     "This file is not ready yet: follow its status until it is.": "Este archivo aún no está listo: siga su estado hasta que lo esté.",
+    "Not in reports, ZIPs or exports until its copies are made": "No aparece en informes, ZIP ni exportaciones hasta que sus copias estén hechas",
 }

@@ -77,7 +77,8 @@ def test_a_large_photo_waits_as_a_placeholder_then_gets_its_real_copies(app: Fla
     assert shown.status_code == 200
     assert all(abs(got - grey) <= 3 for got, grey in zip(_colour_of(shown.data), (222, 226, 230), strict=True))
     assert Image.open(io.BytesIO(shown.data)).size == (1200, 900)
-    assert "being made in the background" in client.get(f"/photos/{pending.id}").get_data(as_text=True)
+    page = client.get(f"/photos/{pending.id}").get_data(as_text=True)
+    assert "being made in the background" in page and "Not in reports, ZIPs or exports" in page
     assert "Being prepared" in client.get(f"/photos/?center_id={world['center']}").get_data(as_text=True)
     # Nothing sends the placeholder anywhere as if it were the photo.
     image = client.get(f"/api/v1/photos/{pending.id}/image.jpg", headers=world["headers"])
