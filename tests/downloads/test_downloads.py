@@ -272,3 +272,29 @@ def test_files_lost_in_a_restart_do_not_hold_the_person_back(app: Flask) -> None
         db.session.commit()
         statuses = [db.session.get(Download, d.id).status for d in asked]  # type: ignore[union-attr]
         assert statuses == [JobStatus.FAILED] * services.MAX_PENDING
+
+
+def test_on_redis_a_zip_waits_for_a_worker_and_is_then_fetched(app: Flask, client: FlaskClient) -> None:
+    """With REDIS_URL the web process only queues the job; a `flask jobs-worker` makes the ZIP."""
+    import uuid
+
+    from app.core.jobs.queue import queue
+    from tests.core.test_jobs_rq import REDIS_URL, redis_or_skip
+
+    redis_or_skip()
+    app.config.update(REDIS_URL=REDIS_URL, JOBS_QUEUE=f"test-{uuid.uuid4().hex}")
+    world = _photos(app, count=2)
+    login(client, "engineer@example.org")
+    try:
+        number = download_id(_ask_zip(client, world["photos"]))
+        assert client.get(f"/downloads/{number}/status").get_json()["status"] == "queued"
+        with app.app_context():  # as `flask jobs-worker` has
+            worker = app.test_cli_runner().invoke(args=["jobs-worker", "--burst"])
+        assert worker.exit_code == 0, worker.output
+        state = client.get(f"/downloads/{number}/status").get_json()
+        assert state["status"] == "done", state
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/downloads/{number}/file").data)) as archive:
+            assert len(archive.namelist()) == 2
+    finally:
+        with app.app_context():
+            queue(app).delete(delete_jobs=True)
