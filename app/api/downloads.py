@@ -20,9 +20,7 @@ from app.core.downloads import send_stored_attachment
 from app.core.enums import DownloadKind
 from app.core.errors import DomainError
 from app.core.i18n import chosen_language
-from app.core.jobs.runner import job_start
 from app.core.permissions import can_export, can_list_centers, can_list_downloads, can_view_download, require
-from app.core.storage import storage
 from app.core.timeutil import utcnow
 from app.downloads import services
 from app.downloads.models import Download
@@ -104,9 +102,7 @@ def download_create() -> Response:
         db.session.rollback()
         raise invalid({error.field or "kind": [str(error.message)]}, str(error.message)) from None
     db.session.commit()
-    for key in stale:
-        storage().delete(key)
-    job_start(download.job_id or 0)
+    services.download_start(download, stale)
     db.session.refresh(download)
     return created_unversioned(download_json(download), status=202)
 

@@ -27,7 +27,7 @@ from app.core.enums import DownloadKind, JobStatus
 from app.core.errors import DomainError
 from app.core.i18n import FORMAT_LOCALES
 from app.core.jobs.models import Job
-from app.core.jobs.runner import Progress, job_create, job_fail_if_stalled, job_requeue, register
+from app.core.jobs.runner import Progress, job_create, job_fail_if_stalled, job_requeue, job_start, register
 from app.core.storage import storage
 from app.core.timeutil import utcnow
 from app.downloads.models import Download
@@ -112,6 +112,14 @@ def download_ask(
     Returns it with the storage keys to delete once the caller has committed (then it starts the job)."""
     stale = downloads_prune(session)
     return download_create(session, user, kind, params, language=language, base_url=base_url), stale
+
+
+def download_start(download: Download, stale: list[str]) -> None:
+    """Once the caller has committed what :func:`download_ask` recorded: remove the expired files and start the
+    job."""
+    for key in stale:
+        storage().delete(key)
+    job_start(download.job_id or 0)
 
 
 def download_retry(session: Session, download: Download) -> Job:

@@ -18,7 +18,6 @@ from app.core.errors import DomainError
 from app.core.i18n import chosen_language
 from app.core.jobs.runner import job_fail_if_stalled, job_start
 from app.core.permissions import can_list_downloads, can_view_download, require
-from app.core.storage import storage
 from app.core.timeutil import utcnow
 from app.downloads import services
 from app.downloads.models import Download
@@ -52,9 +51,7 @@ def prepare(kind: DownloadKind, params: Mapping[str, Any], *, base_url: str) -> 
         flash(str(error.message), "warning")
         return None
     db.session.commit()
-    for key in stale:
-        storage().delete(key)
-    job_start(download.job_id or 0)
+    services.download_start(download, stale)
     return redirect(url_for("downloads.show", download_id=download.id))
 
 

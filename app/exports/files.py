@@ -5,6 +5,7 @@ documents and donor reports, and the builders that prepare the whole-portfolio f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from flask import current_app, url_for
@@ -15,7 +16,7 @@ from app.core.enums import DownloadKind
 from app.core.jobs.runner import Progress
 from app.core.spreadsheets import XLSX_MIMETYPE, XML_MIMETYPE, ZIP_MIMETYPE
 from app.core.timeutil import today, utcnow
-from app.downloads.services import Prepared, builder
+from app.downloads.services import Builder, Prepared, builder
 from app.exports.data import portfolio_collect
 from app.exports.iati import iati_activities
 from app.exports.rows import Portfolio
@@ -40,33 +41,29 @@ def portfolio_of(session: Session, user: Any, project_id: int | None = None) -> 
     )
 
 
-def _stamp() -> str:
-    return today().isoformat()
+def _portfolio_file(name: str, mime: str, write: Callable[[Portfolio], bytes]) -> Builder:
+    """A builder of one whole-portfolio file: what ``user`` may export, written by ``write``; ``name`` has a
+    ``{date}`` for today."""
+
+    def build(session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress) -> Prepared:
+        portfolio = portfolio_of(session, user)
+        progress(50)
+        out.write(write(portfolio))
+        return Prepared(name.format(date=today().isoformat()), mime, items=len(portfolio.projects))
+
+    return build
 
 
-@builder(DownloadKind.PORTFOLIO_IATI)
-def portfolio_iati(session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress) -> Prepared:
-    portfolio = portfolio_of(session, user)
-    progress(50)
-    out.write(iati_activities(portfolio, generated_at=utcnow()))
-    return Prepared(f"rehabilita-iati-{_stamp()}.xml", XML_MIMETYPE, items=len(portfolio.projects))
-
-
-@builder(DownloadKind.PORTFOLIO_XLSX)
-def portfolio_workbook(
-    session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress
-) -> Prepared:
-    portfolio = portfolio_of(session, user)
-    progress(30)
-    out.write(portfolio_xlsx(portfolio))
-    return Prepared(f"rehabilita-portfolio-{_stamp()}.xlsx", XLSX_MIMETYPE, items=len(portfolio.projects))
-
-
-@builder(DownloadKind.PORTFOLIO_CSV_ZIP)
-def portfolio_tables(
-    session: Session, user: User, params: dict[str, Any], out: BinaryIO, progress: Progress
-) -> Prepared:
-    portfolio = portfolio_of(session, user)
-    progress(50)
-    out.write(portfolio_csv_zip(portfolio, stamp=today()))
-    return Prepared(f"rehabilita-portfolio-csv-{_stamp()}.zip", ZIP_MIMETYPE, items=len(portfolio.projects))
+builder(DownloadKind.PORTFOLIO_IATI)(
+    _portfolio_file(
+        "rehabilita-iati-{date}.xml", XML_MIMETYPE, lambda portfolio: iati_activities(portfolio, generated_at=utcnow())
+    )
+)
+builder(DownloadKind.PORTFOLIO_XLSX)(_portfolio_file("rehabilita-portfolio-{date}.xlsx", XLSX_MIMETYPE, portfolio_xlsx))
+builder(DownloadKind.PORTFOLIO_CSV_ZIP)(
+    _portfolio_file(
+        "rehabilita-portfolio-csv-{date}.zip",
+        ZIP_MIMETYPE,
+        lambda portfolio: portfolio_csv_zip(portfolio, stamp=today()),
+    )
+)

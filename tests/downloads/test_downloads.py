@@ -59,6 +59,13 @@ def _photos(app: Flask, count: int = 3, **description: Any) -> dict[str, Any]:
         return {"photos": ids, "manager": manager.id, "engineer": engineer.id, "donor": donor.id}
 
 
+def _engineer(world: dict[str, Any]) -> User:
+    """The engineer of ``_photos``' world (inside an app context)."""
+    engineer = db.session.get(User, world["engineer"])
+    assert engineer is not None
+    return engineer
+
+
 def _ask_for_zip(user: User, photo_ids: list[int], language: str = "en") -> Download:
     """A ZIP asked for through the service (the job not started)."""
     return services.download_create(
@@ -120,8 +127,7 @@ def test_the_file_is_built_with_the_askers_permissions_when_the_job_runs(app: Fl
     as left out; a photo deleted meanwhile is simply not there (not counted as left out for consent)."""
     world = _photos(app, count=4)
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         download = _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
         job_id, number = download.job_id, download.id
@@ -147,8 +153,7 @@ def test_the_file_is_built_with_the_askers_permissions_when_the_job_runs(app: Fl
 def test_a_build_that_cannot_be_made_says_why_and_can_be_tried_again(app: Flask, client: FlaskClient) -> None:
     world = _photos(app, count=1)
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         download = _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
         job_id, number = download.job_id, download.id
@@ -179,8 +184,7 @@ def test_a_build_that_cannot_be_made_says_why_and_can_be_tried_again(app: Flask,
 def test_a_disabled_account_gets_nothing_prepared(app: Flask) -> None:
     world = _photos(app, count=1)
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         download = _ask_for_zip(engineer, world["photos"], language="es")
         engineer.active = False
         db.session.commit()
@@ -194,8 +198,7 @@ def test_a_disabled_account_gets_nothing_prepared(app: Flask) -> None:
 def test_a_person_has_at_most_three_files_in_preparation(app: Flask) -> None:
     world = _photos(app, count=1)
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         for _ in range(services.MAX_PENDING):
             _ask_for_zip(engineer, world["photos"], language="en")
         with pytest.raises(DomainError):
@@ -212,8 +215,7 @@ def test_a_person_has_at_most_three_files_in_preparation(app: Flask) -> None:
 def test_the_page_says_so_when_too_many_files_are_in_preparation(app: Flask, client: FlaskClient) -> None:
     world = _photos(app, count=1)
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         for _ in range(services.MAX_PENDING):
             _ask_for_zip(engineer, world["photos"], language="en")
         db.session.commit()
@@ -260,8 +262,7 @@ def test_files_lost_in_a_restart_do_not_hold_the_person_back(app: Flask) -> None
     world = _photos(app, count=1)
     app.config["JOBS_STALLED_SECONDS"] = 1
     with app.app_context():
-        engineer = db.session.get(User, world["engineer"])
-        assert engineer is not None
+        engineer = _engineer(world)
         asked = [_ask_for_zip(engineer, world["photos"], language="en") for _ in range(services.MAX_PENDING)]
         db.session.commit()
         db.session.execute(
